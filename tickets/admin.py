@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from .models import Attachment, Message, Team, Ticket, TicketEvent
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "manager"]
+    filter_horizontal = ["members"]
+
+
+class MessageInline(admin.StackedInline):
+    model = Message
+    extra = 0
+    fields = ["direction", "author", "channel", "body_text", "delivery_status", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["id", "subject", "status", "priority", "category", "channel", "customer",
+                    "assignee", "sla_due_at"]
+    list_filter = ["status", "priority", "category", "channel", "team"]
+    search_fields = ["subject", "customer__name"]
+    raw_id_fields = ["customer", "order", "assignee"]
+    list_select_related = ["customer", "assignee"]
+    inlines = [MessageInline]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "ticket", "direction", "channel", "delivery_status", "created_at"]
+    list_filter = ["direction", "delivery_status", "channel"]
+    raw_id_fields = ["ticket", "author"]
+
+
+admin.site.register(Attachment)
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "actor", "created_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["ticket"]

@@ -1,0 +1,164 @@
+"""Every state change of a ticket, one function per use case, each in one transaction.
+
+Views, the API, tasks and commands call these; none re-implements one.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer, Order
+
+from . import events
+from .html import html_to_text, sanitize_html
+from .models import (
+    Category,
+    Channel,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Priority,
+    Status,
+    Team,
+    Ticket,
+    TicketEvent,
+)
+from .outbound import new_message_id
+
+# Channels whose replies Kefu delivers by email; phone and in-store replies are a log
+# of what was said, chat and social replies are shown to the customer in the portal.
+EMAIL_DELIVERED_CHANNELS = {Channel.EMAIL, Channel.WEB, Channel.API}
+
+
+@transaction.atomic
+def open_ticket(*, customer: Customer, subject: str, body_text: str = "", body_html: str = "",
+                channel: str = Channel.EMAIL, category: str = Category.OTHER,
+                priority: str = Priority.NORMAL, order: Order | None = None,
+                team: Team | None = None, opened_by=None, external_message_id: str = "",
+                at: datetime | None = None) -> Ticket:
+    """A new ticket with the customer's first message (written by an agent for calls and
+    in-store conversations, when `opened_by` is given)."""
+    at = at or timezone.now()
+    ticket = Ticket.objects.create(
+        customer=customer, subject=subject.strip()[:255], channel=channel, category=category,
+        priority=priority, order=order, team=team, created_at=at, status=Status.NEW,
+    )
+    events.record(ticket, TicketEvent.Kind.CREATED, actor=opened_by, at=at, channel=channel)
+    _add_inbound(ticket, body_text=body_text, body_html=body_html, channel=channel,
+                 external_message_id=external_message_id, at=at)
+    return ticket
+
+
+@transaction.atomic
+def receive_message(*, ticket: Ticket, body_text: str = "", body_html: str = "",
+                    channel: str | None = None, external_message_id: str = "",
+                    in_reply_to: str = "", at: datetime | None = None) -> Message:
+    """A customer wrote again: the message joins the ticket, which reopens if needed."""
+    at = at or timezone.now()
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    message = _add_inbound(ticket, body_text=body_text, body_html=body_html,
+                           channel=channel or ticket.channel,
+                           external_message_id=external_message_id, in_reply_to=in_reply_to,
+                           at=at)
+    if ticket.status != Status.OPEN and ticket.status != Status.NEW:
+        _set_status(ticket, Status.OPEN, by=None, at=at)
+    return message
+
+
+def _add_inbound(ticket: Ticket, *, body_text: str, body_html: str, channel: str,
+                 external_message_id: str = "", in_reply_to: str = "",
+                 at: datetime) -> Message:
+    clean_html = sanitize_html(body_html)
+    text = body_text.strip() or html_to_text(clean_html)
+    message = Message.objects.create(
+        ticket=ticket, direction=Direction.INBOUND, channel=channel, body_text=text,
+        body_html=clean_html, external_message_id=external_message_id[:255],
+        in_reply_to=in_reply_to[:255], created_at=at,
+    )
+    ticket.last_message_at = at
+    ticket.last_customer_message_at = at
+    ticket.save(update_fields=["last_message_at", "last_customer_message_at", "updated_at"])
+    return message
+
+
+@transaction.atomic
+def reply(*, ticket: Ticket, author, body_text: str, set_status: str | None = None,
+          at: datetime | None = None) -> Message:
+    """A public answer to the customer: stored as queued, delivered by a task after commit."""
+    at = at or timezone.now()
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    emailed = ticket.channel in EMAIL_DELIVERED_CHANNELS and bool(ticket.customer.primary_email)
+    message = Message.objects.create(
+        ticket=ticket, direction=Direction.OUTBOUND, author=author, channel=ticket.channel,
+        body_text=body_text.strip(),
+        delivery_status=DeliveryStatus.QUEUED if emailed else DeliveryStatus.SENT,
+        sent_at=None if emailed else at,
+        external_message_id=new_message_id(), created_at=at,
+    )
+    fields = ["last_message_at", "updated_at"]
+    ticket.last_message_at = at
+    if ticket.first_responded_at is None:
+        ticket.first_responded_at = at
+        fields.append("first_responded_at")
+    ticket.save(update_fields=fields)
+    new_status = set_status or (Status.OPEN if ticket.status == Status.NEW else None)
+    if new_status and new_status != ticket.status:
+        _set_status(ticket, new_status, by=author, at=at)
+    if emailed:
+        from .tasks import deliver_message
+
+        transaction.on_commit(lambda: deliver_message.delay(message.pk), robust=True)
+    return message
+
+
+@transaction.atomic
+def add_note(*, ticket: Ticket, author, body_text: str, at: datetime | None = None) -> Message:
+    """An internal note: visible to staff only, never sent, stops no SLA clock."""
+    return Message.objects.create(
+        ticket=ticket, direction=Direction.NOTE, author=author, channel=ticket.channel,
+        body_text=body_text.strip(), created_at=at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def change_status(*, ticket: Ticket, status: str, by, at: datetime | None = None) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status != status:
+        _set_status(ticket, status, by=by, at=at or timezone.now())
+    return ticket
+
+
+def _set_status(ticket: Ticket, status: str, *, by, at: datetime) -> None:
+    previous = ticket.status
+    ticket.status = status
+    fields = ["status", "updated_at"]
+    if status == Status.SOLVED:
+        ticket.solved_at = at
+        fields.append("solved_at")
+    elif status == Status.CLOSED:
+        ticket.closed_at = at
+        fields.append("closed_at")
+    elif previous in (Status.SOLVED, Status.CLOSED):
+        ticket.solved_at = None
+        ticket.closed_at = None
+        fields += ["solved_at", "closed_at"]
+    ticket.save(update_fields=fields)
+    events.record(ticket, TicketEvent.Kind.STATUS, actor=by, at=at, old=previous, new=status)
+
+
+@transaction.atomic
+def assign(*, ticket: Ticket, agent, by, team: Team | None = None,
+           at: datetime | None = None) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    fields = ["assignee", "updated_at"]
+    old = ticket.assignee_id
+    ticket.assignee = agent
+    if team is not None:
+        ticket.team = team
+        fields.append("team")
+    ticket.save(update_fields=fields)
+    events.record(ticket, TicketEvent.Kind.ASSIGNED, actor=by, at=at or timezone.now(),
+                  old=old, new=agent.pk if agent else None,
+                  new_name=agent.get_full_name() or agent.get_username() if agent else "")
+    return ticket
