@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "loyalty",
     "customers",
     "tickets",
+    "sla",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = False
 KEFU_QUEUES = ["default", "sla", "notices", "ingest"]
+# Tasks that react to commerce events (see customers/events.py); each takes the row id.
+KEFU_EVENT_SUBSCRIBERS: dict[str, list[str]] = {
+    "order_changed": [],
+    "shipment_changed": [],
+}
 
 # Email: real SMTP through Django's backend.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -131,7 +131,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, request):
     """A real `celery worker` process on the configured broker, against the test database.
 
     It also serves a local SMTP server's port when a test passes one via `smtp_port`.
-    Tests that use it need `transactional_db` so their rows are committed.
+    Tests that use it commit their rows, and must restore the migration-seeded data
+    (roles, tiers, default policies) afterwards:
+    `@pytest.mark.django_db(transaction=True, serialized_rollback=True)`.
     """
     from helpdesk.celery import app
 
@@ -145,7 +147,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, request):
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     })
     hostname = f"kefu-test-{os.getpid()}@127.0.0.1"
-    log = open(Path(settings.VAR_DIR) / "test-worker.log", "w")
+    log = open(Path(settings.VAR_DIR) / "test-worker.log", "w")  # noqa: SIM115 (open for the session)
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool=solo",
          "-Q", ",".join(settings.KEFU_QUEUES), "-n", hostname, "--loglevel=INFO",

@@ -162,6 +162,8 @@ class Message(models.Model):
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     delivery_error = models.TextField(blank=True)
     delivery_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Not delivered before this time (quiet hours); null means as soon as possible.
+    deliver_after = models.DateTimeField(_("deliver after"), null=True, blank=True)
     external_message_id = models.CharField(_("external message id"), max_length=255, blank=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), db_index=True)

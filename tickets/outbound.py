@@ -35,11 +35,16 @@ class TransientDeliveryError(Exception):
     """Delivery failed but may work later; the task retries."""
 
 
-def deliver(message_id: int) -> bool:
-    """Send one queued message. Returns True if this call sent it."""
+def deliver(message_id: int, now=None) -> bool:
+    """Send one queued message that is due. Returns True if this call sent it."""
+    from django.db.models import Q
+
     from .models import DeliveryStatus, Direction, Message
 
-    claimed = Message.objects.filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED).update(
+    now = now or timezone.now()
+    due = Q(deliver_after__isnull=True) | Q(deliver_after__lte=now)
+    claimed = Message.objects.filter(
+        due, pk=message_id, delivery_status=DeliveryStatus.QUEUED).update(
         delivery_status=DeliveryStatus.SENDING, delivery_attempts=F("delivery_attempts") + 1,
         delivery_claimed_at=timezone.now(),
     )
@@ -103,8 +108,11 @@ def requeue_stuck(now=None) -> list[int]:
     Message.objects.filter(
         delivery_status=DeliveryStatus.SENDING, delivery_claimed_at__lt=now - STUCK_AFTER
     ).update(delivery_status=DeliveryStatus.QUEUED)
+    from django.db.models import Q
+
+    overdue = Q(deliver_after__isnull=True, created_at__lt=now - timedelta(minutes=1)) | Q(
+        deliver_after__lte=now)
     return list(
-        Message.objects.filter(
-            delivery_status=DeliveryStatus.QUEUED, created_at__lt=now - timedelta(minutes=1)
-        ).order_by("created_at").values_list("pk", flat=True)[:500]
+        Message.objects.filter(overdue, delivery_status=DeliveryStatus.QUEUED)
+        .order_by("created_at").values_list("pk", flat=True)[:500]
     )

@@ -106,9 +106,46 @@ def reply(*, ticket: Ticket, author, body_text: str, set_status: str | None = No
     if new_status and new_status != ticket.status:
         _set_status(ticket, new_status, by=author, at=at)
     if emailed:
-        from .tasks import deliver_message
+        enqueue_delivery(message)
+    return message
 
-        transaction.on_commit(lambda: deliver_message.delay(message.pk), robust=True)
+
+def enqueue_delivery(message: Message) -> None:
+    """Deliver after commit (at its `deliver_after` time, if set); the sweep is the backstop."""
+    from .tasks import deliver_message
+
+    eta = message.deliver_after
+
+    def send():
+        if eta is not None and eta > timezone.now():
+            deliver_message.apply_async((message.pk,), eta=eta)
+        else:
+            deliver_message.delay(message.pk)
+
+    transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def send_proactive_message(*, customer: Customer, subject: str, body_text: str,
+                           category: str = Category.OTHER, order: Order | None = None,
+                           author=None, deliver_after: datetime | None = None,
+                           status: str = Status.PENDING, at: datetime | None = None,
+                           kind: str = "proactive") -> Message:
+    """Kefu writes to the customer first (delay notice, tier-up...): a ticket in the customer's
+    timeline with one queued outbound email, so a reply threads back into it."""
+    at = at or timezone.now()
+    ticket = Ticket.objects.create(
+        customer=customer, subject=subject.strip()[:255], channel=Channel.EMAIL,
+        category=category, order=order, created_at=at, status=status, last_message_at=at,
+    )
+    events.record(ticket, TicketEvent.Kind.CREATED, actor=author, at=at, channel="email",
+                  proactive=kind)
+    message = Message.objects.create(
+        ticket=ticket, direction=Direction.OUTBOUND, author=author, channel=Channel.EMAIL,
+        body_text=body_text.strip(), delivery_status=DeliveryStatus.QUEUED,
+        external_message_id=new_message_id(), deliver_after=deliver_after, created_at=at,
+    )
+    enqueue_delivery(message)
     return message
 
 

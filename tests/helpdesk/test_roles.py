@@ -25,7 +25,7 @@ def test_user_without_a_role_is_refused(client, outsider):
 
 
 @pytest.mark.parametrize("who", ["agent", "manager", "admin_user"])
-def test_staff_roles_reach_the_inbox(client, who, request):
+def test_staff_roles_reach_the_inbox(client, db, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("tickets:inbox")).status_code == 200
 
