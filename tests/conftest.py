@@ -28,6 +28,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def pytest_sessionstart(session):
+    """In CI the suite must run on the real services, never on the embedded fallbacks."""
+    if not IN_CI:
+        return
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine or not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.exit(f"KEFU_CI=1 needs PostgreSQL and Redis; got {engine} and "
+                    f"{settings.CELERY_BROKER_URL}", returncode=3)
+
+
 # --- The cast -------------------------------------------------------------------------
 
 @pytest.fixture
