@@ -185,10 +185,11 @@ def _cell(value: Any) -> str:
 def format_table(rows: Iterable[Mapping[str, Any] | Sequence[Any]],
                  headers: Sequence[str] | None = None) -> str:
     """A Markdown table (paste it into bench/README.md). Rows are dicts (their keys are
-    the headers) or sequences with `headers` given. Floats get one decimal."""
+    the headers; a row without a key leaves the cell empty) or sequences with `headers`
+    given. Floats get one decimal, integers thousands separators."""
     rows = list(rows)
-    if headers is None:
-        headers = list(rows[0].keys()) if rows and isinstance(rows[0], Mapping) else []
+    if headers is None:  # every key of the dict rows, in order of first appearance
+        headers = list(dict.fromkeys(k for row in rows if isinstance(row, Mapping) for k in row))
     cells = [[_cell(row.get(h, "")) for h in headers] if isinstance(row, Mapping)
              else [_cell(v) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]

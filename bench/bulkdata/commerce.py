@@ -300,7 +300,8 @@ _TRACKING_FORMAT = {  # prefix, digits, suffix: numbers are a bijection of the s
 def _tracking_number(carrier: str, shipment_id: int) -> str:
     prefix, digits, suffix = _TRACKING_FORMAT[carrier]
     # 48271 is coprime with 10, so this maps distinct ids to distinct numbers.
-    return f"{prefix}{shipment_id * 48271 % 10**digits:0{digits}d}{suffix}"
+    number = (shipment_id * 48271 + 7 * 10 ** (digits - 1)) % 10**digits
+    return f"{prefix}{number:0{digits}d}{suffix}"
 
 
 def _strictly_increasing(scans: list[tuple[int, str, tuple]]) -> list[tuple[int, str, tuple]]:

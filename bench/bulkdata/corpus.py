@@ -256,32 +256,69 @@ FOLLOW_UPS = {
     "zh": ["请问有进展了吗？", "照片已经发给你们了。", "我又查了一下，还是没有。能帮忙吗？",
            "订单号是#{order}。", "好的，谢谢。", "退货单号能再发我一下吗？", "两天了还没回复？"],
 }
+# Agents' replies by topic: (English, Chinese) pairs; REPLY_TOPIC maps the categories.
 REPLIES = {
-    "en": ["Hi {name}, thanks for reaching out! I've checked order #{order}: it left our "
-           "warehouse and is with the courier now. You can follow it with the tracking link "
-           "in your shipping email.",
-           "Hello {name}, I'm sorry about this. I've asked the courier to investigate and will "
-           "update you within 24 hours.",
-           "Hi {name}, I'm so sorry the {product} arrived damaged. A replacement is on its way "
-           "today, no need to send the broken one back.",
-           "Hi {name}, your refund for order #{order} has been issued. It usually takes 3-5 "
-           "business days to show on your statement.",
-           "Hi {name}, good question! Yes, the {product} is in stock and ships within 24 hours.",
-           "Hello {name}, I've attached a prepaid return label. Once we receive the parcel we "
-           "refund you within 2 business days.",
-           "Thanks {name}, I've updated that for you. Is there anything else I can help with?",
-           "Hi {name}, we're sorry for the wait. The parcel is held at customs; this normally "
-           "clears in 2-4 days and needs nothing from you."],
-    "zh": ["{name}您好，已为您查询订单#{order}，包裹已从仓库发出，"
-           "可以通过发货邮件里的链接查看物流。",
-           "{name}您好，非常抱歉给您带来不便，我们已联系快递公司核查，24小时内给您答复。",
-           "{name}您好，很抱歉{product}在运输中损坏了，我们今天为您补发，坏的不用寄回。",
-           "{name}您好，订单#{order}的退款已经原路退回，一般3-5个工作日到账。",
-           "{name}您好，{product}有现货，下单后24小时内发货哦。",
-           "{name}您好，退货运单已发到您的邮箱，我们收到包裹后2个工作日内退款。",
-           "好的{name}，已经帮您修改了，还有其他可以帮您的吗？",
-           "{name}您好，包裹目前在海关查验，一般2-4天放行，不需要您提供材料，请耐心等待。"],
+    "shipping": [
+        ("Hi {name}, thanks for reaching out! I've checked order #{order}: it left our "
+         "warehouse and is with the courier now. You can follow it with the tracking link in "
+         "your shipping email.",
+         "{name}您好，已为您查询订单#{order}，包裹已从仓库发出，可以通过发货邮件里的链接查看物流。"),
+        ("Hello {name}, I'm sorry about this. I've asked the courier to investigate and will "
+         "update you within 24 hours.",
+         "{name}您好，非常抱歉给您带来不便，我们已联系快递公司核查，24小时内给您答复。"),
+        ("Hi {name}, we're sorry for the wait. The parcel is held at customs; this normally "
+         "clears in 2-4 days and needs nothing from you.",
+         "{name}您好，包裹目前在海关查验，一般2-4天放行，不需要您提供材料，请耐心等待。"),
+    ],
+    "damage": [
+        ("Hi {name}, I'm so sorry the {product} arrived like this. A replacement is on its "
+         "way today, no need to send the broken one back.",
+         "{name}您好，很抱歉{product}出现这样的问题，我们今天为您补发，原商品不用寄回。"),
+        ("Hello {name}, thank you for the photos. Would you prefer a replacement or a full "
+         "refund for the {product}?",
+         "{name}您好，照片已收到。{product}您希望补发还是全额退款呢？"),
+    ],
+    "money": [
+        ("Hi {name}, your refund for order #{order} has been issued. It usually takes 3-5 "
+         "business days to show on your statement.",
+         "{name}您好，订单#{order}的退款已经原路退回，一般3-5个工作日到账。"),
+        ("Hello {name}, I've attached a prepaid return label. Once we receive the parcel we "
+         "refund you within 2 business days.",
+         "{name}您好，退货运单已发到您的邮箱，我们收到包裹后2个工作日内退款。"),
+        ("Hi {name}, I checked with our payments team: the second charge was only a "
+         "pre-authorisation and is released automatically within 7 days.",
+         "{name}您好，已和财务核实，第二笔只是预授权，7天内会自动解冻。"),
+    ],
+    "sales": [
+        ("Hi {name}, good question! Yes, the {product} is in stock and ships within 24 hours.",
+         "{name}您好，{product}有现货，下单后24小时内发货哦。"),
+        ("Hello {name}, we ship worldwide; delivery takes 7-12 days with tracking. For 20 "
+         "gift sets or more we offer 10% off.",
+         "{name}您好，我们支持全球配送，7-12天送达，可全程追踪。20份以上礼盒可享九折。"),
+    ],
+    "complaint": [
+        ("Dear {name}, I'm truly sorry for how this went. I've escalated it to our team lead "
+         "and added a coupon for your next order.",
+         "{name}您好，真的很抱歉给您带来不好的体验，已经升级给主管处理，并为您送上一张优惠券。"),
+    ],
+    "feedback": [
+        ("Thank you so much for the kind words, {name}! I've passed them on to the team.",
+         "谢谢{name}的认可！已经转达给团队了。"),
+    ],
+    "partnership": [
+        ("Thanks {name}, I've forwarded your message to our partnerships team; they will "
+         "reply within three business days.",
+         "{name}您好，已转给我们的合作团队，他们会在三个工作日内回复您。"),
+    ],
+    "general": [
+        ("Thanks {name}, I've updated that for you. Is there anything else I can help with?",
+         "好的{name}，已经帮您修改了，还有其他可以帮您的吗？"),
+    ],
 }
+REPLY_TOPIC = {"order_status": "shipping", "shipping_problem": "shipping", "damaged": "damage",
+               "wrong_item": "damage", "payment": "money", "return_refund": "money",
+               "pre_sale": "sales", "complaint": "complaint", "feedback": "feedback",
+               "partnership": "partnership", "other": "general"}
 SIGNATURES = {"en": "\n\nBest regards,\n{agent}\nKefu Tea House support",
               "zh": "\n\n祝好！\n客服 {agent}"}
 NOTES = ["Checked with the warehouse: packed and handed to the courier on time.",

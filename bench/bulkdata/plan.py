@@ -85,6 +85,17 @@ def day_text(ts: int) -> str:
     return (_EPOCH + timedelta(days=ts // DAY)).isoformat()
 
 
+class FastRandom(random.Random):
+    """random.Random whose randint and choice take a single random() call: slightly less
+    uniform (53-bit floats) and several times faster, which is plenty for made-up data."""
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+
 class WeightedChoice:
     """rng.choices for one draw at a time, with the cumulative weights computed once."""
 
@@ -154,9 +165,9 @@ class Plan:
     orders: Orders
     tickets: Tickets
 
-    def rng(self, purpose: str) -> random.Random:
+    def rng(self, purpose: str) -> FastRandom:
         """A random stream per purpose, so changing one generator leaves the others alone."""
-        return random.Random(f"{self.seed}:{purpose}")
+        return FastRandom(f"{self.seed}:{purpose}")
 
 
 def make_plan(sizes: Sizes, *, seed: int, now: int, tiers: list[tuple[int, int | None]]) -> Plan:
@@ -231,7 +242,7 @@ def _order_counts(rng: random.Random, customers: int, orders: int) -> list[int]:
             counts.append(min(400, 11 + int(rng.expovariate(1 / (tail_mean - 11)))))
     difference = orders - sum(counts)
     while difference:
-        index = rng.randrange(customers)
+        index = rng.randint(0, customers - 1)
         if difference > 0 and counts[index] >= 1:
             counts[index] += 1
             difference -= 1
@@ -257,9 +268,7 @@ def _plan_orders(plan: Plan, count: int, tiers: list[tuple[int, int | None]]) ->
             else:
                 at = signup + int((now - signup) * rng.random())
             at = min(at, now - rng.randint(MINUTE, 6 * HOUR))
-            age = now - at
-            status = next(choose for limit, choose in status_by_age if age < limit)()
-            placed.append((at, index + 1, ORDER_STATUSES.index(status)))
+            placed.append((at, index + 1, _status_for_age(status_by_age, now - at)))
     placed.sort()
     o = plan.orders
     counting = [0] * len(customers)
@@ -271,6 +280,13 @@ def _plan_orders(plan: Plan, count: int, tiers: list[tuple[int, int | None]]) ->
             counting[customer_id - 1] += 1
     customers.orders.extend(counts)
     customers.tier.extend(_tiers(rng, counting, tiers))
+
+
+def _status_for_age(status_by_age, age: int) -> int:
+    for limit, choose in status_by_age:
+        if age < limit:
+            return ORDER_STATUSES.index(choose())
+    raise AssertionError("the last age bracket is unbounded")
 
 
 def _tiers(rng: random.Random, counting: list[int], tiers: list[tuple[int, int | None]]):
@@ -305,7 +321,7 @@ def _plan_tickets(plan: Plan, count: int) -> None:
     specs: list[tuple[int, int, int, int]] = []
     for _ in range(count):
         if orders and rng.random() < ORDER_TICKET_SHARE:
-            order_index = rng.randrange(len(orders))
+            order_index = rng.randint(0, len(orders) - 1)
             category = about_order()
             placed = orders.placed[order_index]
             low, high = CATEGORY_DELAY_DAYS[category]
@@ -315,7 +331,7 @@ def _plan_tickets(plan: Plan, count: int) -> None:
             specs.append((max(at, placed + MINUTE), orders.customer[order_index],
                           order_index + 1, CATEGORIES.index(category)))
         else:
-            customer_index = rng.randrange(len(customers))
+            customer_index = rng.randint(0, len(customers) - 1)
             signup = customers.signup[customer_index]
             at = signup + int((now - signup) * rng.random())
             specs.append((at, customer_index + 1, 0, CATEGORIES.index(not_about_order())))

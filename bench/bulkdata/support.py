@@ -93,8 +93,13 @@ class Texts:
                     self.details[category, *key] = _texts(details[index], with_order)
         self.follow_ups = {(lang, o): _texts(corpus.FOLLOW_UPS[lang], o)
                            for lang in ("en", "zh") for o in (True, False)}
-        self.replies = {(lang, o): _texts(corpus.REPLIES[lang], o)
-                        for lang in ("en", "zh") for o in (True, False)}
+        self.replies = {}
+        for category, topic in corpus.REPLY_TOPIC.items():
+            for language, index in (("en", 0), ("zh", 1)):
+                for with_order in (True, False):
+                    replies = [pair[index] for pair in corpus.REPLIES[topic]]
+                    replies += [pair[index] for pair in corpus.REPLIES["general"]]
+                    self.replies[category, language, with_order] = _texts(replies, with_order)
         self.notes = {o: _texts(corpus.NOTES, o) for o in (True, False)}
         self.products = {"en": [p[1] for p in corpus.PRODUCTS],
                          "zh": [p[2] for p in corpus.PRODUCTS]}
@@ -106,7 +111,7 @@ def _open_decay_days(plan: Plan, rng) -> float:
     created, now = plan.tickets.created, plan.now
     if not created:
         return 1.0
-    ages = [(now - created[rng.randrange(len(created))]) / DAY for _ in range(20_000)]
+    ages = [(now - created[rng.randint(0, len(created) - 1)]) / DAY for _ in range(20_000)]
     goal = OPEN_SHARE - BACKLOG_SHARE
     low, high = 0.01, 10_000.0
     for _ in range(60):
@@ -186,10 +191,15 @@ class TicketRows:
             solved = times[-1]
             status = "closed" if solved + CLOSE_AFTER <= now and rng.random() < 0.97 else "solved"
 
-        first_reply = next((at for kind, at in zip(kinds, times, strict=True) if kind == "o"),
-                           None)
-        public = [at for kind, at in zip(kinds, times, strict=True) if kind != "n"]
-        last_inbound = max(at for kind, at in zip(kinds, times, strict=True) if kind == "i")
+        replies = Replies()
+        last_public = last_inbound = created
+        for kind, at in zip(kinds, times, strict=True):
+            if kind == "i":
+                last_inbound = last_public = at
+            elif kind == "o":
+                last_public = at
+                replies.add(at)
+        first_reply = replies.first
         solved_at = times[-1] if status in ("solved", "closed") else None
         closed_at = solved_at + CLOSE_AFTER + rng.randint(0, HOUR) if status == "closed" else None
         due, breached = None, False
@@ -201,8 +211,8 @@ class TicketRows:
 
         self._messages(ticket_id, kinds, times, channel, assignee, team, category, key, fill,
                        customer)
-        updated = self._events(ticket_id, created, channel, status, assignee, team, kinds,
-                               times, closed_at)
+        updated = self._events(ticket_id, created, channel, status, assignee, team, replies,
+                               times[-1], closed_at)
         self._tag(ticket_id, category)
         self.ticket_rows.append((
             ticket_id, subject[:255], status, priority, category, channel, customer + 1,
@@ -211,7 +221,7 @@ class TicketRows:
             timestamp(first_reply) if first_reply else NULL,
             timestamp(solved_at) if solved_at else NULL,
             timestamp(closed_at) if closed_at else NULL,
-            timestamp(public[-1]), timestamp(last_inbound),
+            timestamp(last_public), timestamp(last_inbound),
             timestamp(due) if due else NULL, breached,
         ))
 
@@ -329,7 +339,7 @@ class TicketRows:
                     message_id, ticket_id, "note", author.id, channel, body, "", "", 0, "",
                     NULL, NULL, "", "", created, NULL))
                 continue
-            body = (rng.choice(texts.replies[key]).format(**fill)
+            body = (rng.choice(texts.replies[(category, *key)]).format(**fill)
                     + corpus.SIGNATURES[language].format(agent=author.first_name))
             # Like outbound.new_message_id(), but a bijection of the id, so unique.
             token = (message_id * 0x9E3779B97F4A7C15 + 0x5BD1E995) % 2**96
@@ -353,8 +363,8 @@ class TicketRows:
         gap = " " if language == "en" else ""
         return f"{opening}{gap}{detail}\n\n{closing}"
 
-    def _events(self, ticket_id, created, channel, status, assignee, team, kinds, times,
-                closed_at) -> int:
+    def _events(self, ticket_id, created, channel, status, assignee, team, replies: "Replies",
+                last_message: int, closed_at) -> int:
         """The ticket's history; returns the time of its last entry."""
         rng = self.rng
         rows = self.event_rows
@@ -365,24 +375,23 @@ class TicketRows:
             rows.append((self.event_id, ticket_id, kind, actor, data, timestamp(at)))
 
         event("created", opened_by, self.channel_json[channel], created)
-        replies = [at for kind, at in zip(kinds, times, strict=True) if kind == "o"]
         last = created
         if assignee:
-            limit = (replies[0] if replies else times[-1] + HOUR) - created
+            limit = (replies.first or last_message + HOUR) - created
             at = created + max(1, min(rng.randint(MINUTE, 30 * MINUTE), limit - 1))
             by = team.manager_id if team and rng.random() < 0.4 else assignee.id
             event("assigned", by, self.assigned_json[assignee.id], at)
             last = at
         actor = assignee.id if assignee else NULL
         final = "solved" if status == "closed" else status
-        if replies:
-            if len(replies) == 1 and final in ("pending", "on_hold", "solved"):
-                event("status", actor, _status_json("new", final), replies[0])
+        if replies.first:
+            if replies.count == 1 and final in ("pending", "on_hold", "solved"):
+                event("status", actor, _status_json("new", final), replies.first)
             else:
-                event("status", actor, _status_json("new", "open"), replies[0])
+                event("status", actor, _status_json("new", "open"), replies.first)
                 if final in ("pending", "on_hold", "solved"):
-                    event("status", actor, _status_json("open", final), replies[-1])
-            last = max(last, replies[-1])
+                    event("status", actor, _status_json("open", final), replies.last)
+            last = max(last, replies.last)
         elif status == "open":
             at = min(created + rng.randint(MINUTE, HOUR), self.plan.now - 1)
             event("status", actor, _status_json("new", "open"), at)
@@ -402,6 +411,22 @@ class TicketRows:
             chosen.add(rng.choice(names))
         for name in sorted(chosen):
             self.tag_rows.append((self.tags[name], self.content_type_id, ticket_id))
+
+
+class Replies:
+    """When the agents answered: the first and last time, and how often."""
+
+    __slots__ = ("first", "last", "count")
+
+    def __init__(self):
+        self.first = self.last = None
+        self.count = 0
+
+    def add(self, at: int) -> None:
+        if self.first is None:
+            self.first = at
+        self.last = at
+        self.count += 1
 
 
 def _status_json(old: str, new: str) -> str:
