@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"database {database}: migrating")
     call_command("migrate", interactive=False, verbosity=0)
 
-    from bulkdata.load import AlreadyFilled, fill
+    from bulkdata.load import CannotLoad, fill
     from bulkdata.plan import Sizes
 
     sizes = Sizes(customers=args.customers, orders=args.orders, tickets=args.tickets,
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         counts = fill(sizes, seed=args.seed, now=int(args.now.timestamp()), reset=args.reset,
                       agents=args.agents, log=log)
-    except AlreadyFilled as exc:
+    except CannotLoad as exc:
         raise SystemExit(str(exc)) from exc
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")

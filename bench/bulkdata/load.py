@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from taggit.models import TaggedItem
 
 from customers.models import Customer
@@ -24,10 +24,11 @@ from .staff import ensure_staff, ensure_tags
 from .support import SupportTargets, TicketRows
 
 Log = Callable[[str], None]
+LOCK_TIMEOUT = "20s"
 
 
-class AlreadyFilled(Exception):
-    pass
+class CannotLoad(Exception):
+    """The database is not in a state to load into; the message says why."""
 
 
 @contextmanager
@@ -68,8 +69,8 @@ def fill(sizes: Sizes, *, seed: int, now: int, reset: bool, agents: int,
               support.events]
     existing = Ticket.objects.exists() or Customer.objects.exists()
     if existing and not reset:
-        raise AlreadyFilled("The database already has customers or tickets: pass --reset "
-                            "to replace them.")
+        raise CannotLoad("The database already has customers or tickets: pass --reset to "
+                         "replace them.")
 
     tiers = list(Tier.objects.order_by("rank").values_list("id", "min_orders"))
     with phase(log, "plan", lambda: f"{sizes.customers:,} customers, {sizes.orders:,} orders, "
@@ -86,7 +87,15 @@ def fill(sizes: Sizes, *, seed: int, now: int, reset: bool, agents: int,
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         tables = [t.table for t in loaded] + [Attachment._meta.db_table]
         # Truncated in this transaction, so COPY can write the rows frozen (see pgload).
-        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        # Give up rather than queue: while TRUNCATE waits for a lock, every other query
+        # on these tables waits behind it.
+        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        try:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        except OperationalError as exc:
+            raise CannotLoad(f"Other sessions are using the tables (a benchmark, psql, "
+                             f"pg_dump... see pg_stat_activity): {exc}".strip()) from exc
+        cursor.execute("SET LOCAL lock_timeout = 0")
         TaggedItem.objects.filter(content_type_id__in=[customer_type, ticket_type]).delete()
         deferred = [defer_indexes_and_constraints(cursor, t.table) for t in loaded]
 

@@ -122,6 +122,8 @@ def _open_decay_days(plan: Plan, rng) -> float:
 
 
 class TicketRows:
+    """Tickets in creation order, each with its messages, history and tags."""
+
     def __init__(self, plan: Plan, targets: SupportTargets, staff: Staff, *, messages: int,
                  tagged: Target, tags: dict[str, int], content_type_id: int, mail_domain: str,
                  vip_tiers: set[int]):
