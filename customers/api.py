@@ -96,7 +96,8 @@ class UpsertMixin:
         body = self.get_serializer(instance).data
         if result.notes:
             body = {**body, "notes": result.notes}
-        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(body, status=code)
 
 
 # --- Customers ---------------------------------------------------------------------------
@@ -330,7 +331,8 @@ class ShipmentInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not any(attrs.get(key) for key in ("order", "order_number", "shop_order_id")):
-            raise serializers.ValidationError("give the order: order, order_number or shop_order_id")
+            raise serializers.ValidationError(
+                "give the order: order, order_number or shop_order_id")
         return attrs
 
     def to_input(self) -> ShipmentIn:

@@ -99,5 +99,6 @@ def parse_time_zone(value, *, field: str) -> str | None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"{field}: {value!r} is not a time zone name (e.g. Asia/Shanghai)") from exc
+        raise ValueError(f"{field}: {value!r} is not a time zone name (e.g. Asia/Shanghai)") \
+            from exc
     return name

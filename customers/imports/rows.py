@@ -77,7 +77,8 @@ def _cell(row: dict, name: str) -> str:
 
 def _customer(row: dict, prefix: str = "") -> CustomerIn:
     identities = []
-    for column, kind in [("shop_customer_id" if not prefix else "customer_shop_id", IdentityKind.SHOP),
+    shop_column = "customer_shop_id" if prefix else "shop_customer_id"
+    for column, kind in [(shop_column, IdentityKind.SHOP),
                          (f"{prefix}email", IdentityKind.EMAIL),
                          (f"{prefix}phone", IdentityKind.PHONE)]:
         if _cell(row, column):

@@ -30,7 +30,15 @@ from customers.models import (
 )
 from customers.parsing import parse_time_zone
 
-from .inputs import CustomerIn, IdentityIn, OrderIn, OrderLineIn, Recorded, ShipmentIn, TrackingEventIn
+from .inputs import (
+    CustomerIn,
+    IdentityIn,
+    OrderIn,
+    OrderLineIn,
+    Recorded,
+    ShipmentIn,
+    TrackingEventIn,
+)
 
 
 class CommerceDataError(ValueError):
@@ -75,8 +83,13 @@ def _owners(identities: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
 
 
 def _deciding_owner(identities: list[tuple[str, str]], owners: dict) -> int | None:
-    ranked = sorted(identities, key=lambda item: (
-        IDENTITY_PRIORITY.index(item[0]) if item[0] in IDENTITY_PRIORITY else len(IDENTITY_PRIORITY)))
+    def rank(item: tuple[str, str]) -> int:
+        kind = item[0]
+        if kind in IDENTITY_PRIORITY:
+            return IDENTITY_PRIORITY.index(kind)
+        return len(IDENTITY_PRIORITY)
+
+    ranked = sorted(identities, key=rank)
     for key in ranked:
         if key in owners:
             return owners[key]

@@ -41,7 +41,8 @@ SHIPMENT_STATUSES = {
 
 def translate(topic: str, payload: Any) -> OrderIn | ShipmentIn:
     if topic not in TOPICS:
-        raise PayloadError(f"unsupported topic {topic!r}; expected one of {', '.join(sorted(TOPICS))}")
+        raise PayloadError(
+            f"unsupported topic {topic!r}; expected one of {', '.join(sorted(TOPICS))}")
     if not isinstance(payload, dict):
         raise PayloadError("the body must be a JSON object")
     try:
@@ -121,8 +122,10 @@ def _refunded_total(payload: dict, total, status: str):
         for transaction in _list(refund, "transactions"):
             if not isinstance(transaction, dict):
                 raise PayloadError("refund transactions must be objects")
-            if transaction.get("kind") == "refund" and transaction.get("status") in (None, "success"):
-                refunded += parse_money(transaction.get("amount"), field="refunds.transactions.amount")
+            succeeded = transaction.get("status") in (None, "success")
+            if transaction.get("kind") == "refund" and succeeded:
+                refunded += parse_money(transaction.get("amount"),
+                                        field="refunds.transactions.amount")
     if status == OrderStatus.REFUNDED and not refunded:
         refunded = total
     return min(refunded, total)

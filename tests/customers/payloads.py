@@ -61,7 +61,8 @@ SHOPIFY_ORDER = {
         "admin_graphql_api_id": "gid://shopify/Customer/115310627314723954",
         "default_address": {
             "id": 1053317287, "first_name": "伟", "last_name": "林", "name": "林伟",
-            "address1": "西湖区文三路 90 号", "city": "杭州", "province": "浙江", "country": "China",
+            "address1": "西湖区文三路 90 号", "city": "杭州", "province": "浙江",
+            "country": "China",
             "zip": "310000", "phone": "+86 139 0000 1042", "default": True,
         },
     },
@@ -72,7 +73,8 @@ SHOPIFY_ORDER = {
             "gift_card": False, "grams": 250, "name": "Longjing green tea 250g", "price": "199.00",
             "product_id": 632910392, "quantity": 1, "requires_shipping": True,
             "sku": "TEA-LJ-250", "taxable": True, "title": "Longjing green tea 250g",
-            "total_discount": "0.00", "variant_id": 808950810, "variant_title": None, "vendor": "Kefu Tea",
+            "total_discount": "0.00", "variant_id": 808950810, "variant_title": None,
+            "vendor": "Kefu Tea",
         },
         {
             "id": 141249953214522974, "admin_graphql_api_id": "gid://shopify/LineItem/141249953214522974",
@@ -80,11 +82,13 @@ SHOPIFY_ORDER = {
             "gift_card": False, "grams": 500, "name": "Celadon teapot", "price": "199.00",
             "product_id": 632910393, "quantity": 1, "requires_shipping": True,
             "sku": "POT-CEL-1", "taxable": True, "title": "Celadon teapot",
-            "total_discount": "0.00", "variant_id": 808950811, "variant_title": None, "vendor": "Kefu Tea",
+            "total_discount": "0.00", "variant_id": 808950811, "variant_title": None,
+            "vendor": "Kefu Tea",
         },
     ],
     "refunds": [],
-    "shipping_lines": [{"id": 271878346596884015, "code": "SF", "price": "0.00", "title": "SF Express"}],
+    "shipping_lines": [{"id": 271878346596884015, "code": "SF", "price": "0.00",
+                        "title": "SF Express"}],
 }
 
 SHOPIFY_FULFILLMENT = {
@@ -129,14 +133,15 @@ def carrier_signature(body: bytes, secret: str = CARRIER_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def post_shopify(client, topic: str, payload, *, webhook_id: str = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+def post_shopify(client, topic: str, payload, *,
+                 webhook_id: str = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
                  signature: str | None = None, body: bytes | None = None):
     body = body if body is not None else json.dumps(payload).encode()
     return client.post(
         "/webhooks/shopify/", data=body, content_type="application/json",
         headers={
             "X-Shopify-Topic": topic,
-            "X-Shopify-Hmac-Sha256": signature if signature is not None else shopify_signature(body),
+            "X-Shopify-Hmac-Sha256": shopify_signature(body) if signature is None else signature,
             "X-Shopify-Shop-Domain": "kefu-demo.myshopify.com",
             "X-Shopify-Webhook-Id": webhook_id,
             "X-Shopify-API-Version": "2025-01",

@@ -82,7 +82,8 @@ def test_the_customer_resource_shows_identities_tier_order_count_and_lifetime_va
 
     assert body["tier"] == "Bronze"
     assert body["order_count"] == 2 and body["lifetime_value"] == "498.00"
-    assert {"kind": "email", "value": "lin.wei@example.com", "is_primary": True} in body["identities"]
+    email = {"kind": "email", "value": "lin.wei@example.com", "is_primary": True}
+    assert email in body["identities"]
     listed = api("get", "/api/v1/customers/", {"identity": "Lin.Wei@example.com"})
     assert [c["id"] for c in listed.json()["results"]] == [customer.pk]
 

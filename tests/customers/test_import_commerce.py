@@ -11,12 +11,17 @@ from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
-ORDERS = """order_number,shop_order_id,placed_at,status,currency,total,customer_shop_id,customer_email,customer_name,line_sku,line_title,line_quantity,line_unit_price
-1001,s1001,2025-03-01T10:00:00+08:00,paid,CNY,398.00,c1,lin.wei@example.com,Lin Wei,TEA-LJ-250,Longjing green tea 250g,1,199.00
-1001,s1001,2025-03-01T10:00:00+08:00,paid,CNY,398.00,c1,lin.wei@example.com,Lin Wei,POT-CEL-1,Celadon teapot,1,199.00
-1002,s1002,2025-03-02 09:30:00,delivered,CNY,120.00,c2,sara@example.com,Sara K.,TEA-BL-100,Black tea 100g,2,60.00
-1003,s1003,2025-03-03T09:30:00+08:00,paid,CNY,88.00,c1,lin.wei@example.com,Lin Wei,,,,
-"""
+ORDERS = "\n".join([
+    "order_number,shop_order_id,placed_at,status,currency,total,customer_shop_id,"
+    "customer_email,customer_name,line_sku,line_title,line_quantity,line_unit_price",
+    "1001,s1001,2025-03-01T10:00:00+08:00,paid,CNY,398.00,c1,lin.wei@example.com,Lin Wei,"
+    "TEA-LJ-250,Longjing green tea 250g,1,199.00",
+    "1001,s1001,2025-03-01T10:00:00+08:00,paid,CNY,398.00,c1,lin.wei@example.com,Lin Wei,"
+    "POT-CEL-1,Celadon teapot,1,199.00",
+    "1002,s1002,2025-03-02 09:30:00,delivered,CNY,120.00,c2,sara@example.com,Sara K.,"
+    "TEA-BL-100,Black tea 100g,2,60.00",
+    "1003,s1003,2025-03-03T09:30:00+08:00,paid,CNY,88.00,c1,lin.wei@example.com,Lin Wei,,,,",
+]) + "\n"
 
 
 def write(tmp_path, name, text):
@@ -95,7 +100,8 @@ def test_rows_of_one_order_must_be_next_to_each_other(tmp_path):
 
 def test_customers_and_shipments_import(tmp_path):
     customers = ("shop_customer_id,name,email,phone,language,time_zone,wechat\n"
-                 "c1,Lin Wei,lin.wei@example.com,+86 139 0000 1042,zh-CN,Asia/Shanghai,linwei_tea\n")
+                 "c1,Lin Wei,lin.wei@example.com,+86 139 0000 1042,zh-CN,Asia/Shanghai,"
+                 "linwei_tea\n")
     _, err, failure = run("customers", write(tmp_path, "customers.csv", customers))
     assert failure is None, err
     customer = Customer.objects.get()

@@ -134,7 +134,8 @@ def test_an_admin_finds_the_duplicate_reviews_and_merges_it(client, pair, admin_
     client.force_login(admin_user)
 
     found = client.get(reverse("customers:merge_search", args=[keep.pk]), {"q": "1042"})
-    assert reverse("customers:merge_confirm", args=[keep.pk, duplicate.pk]) in found.content.decode()
+    confirm_url = reverse("customers:merge_confirm", args=[keep.pk, duplicate.pk])
+    assert confirm_url in found.content.decode()
     review = client.get(reverse("customers:merge_confirm", args=[keep.pk, duplicate.pk]))
     assert "linwei@qq.example" in review.content.decode()
     response = client.post(reverse("customers:merge_confirm", args=[keep.pk, duplicate.pk]),

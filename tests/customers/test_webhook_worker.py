@@ -22,7 +22,8 @@ def test_a_real_worker_turns_shop_and_carrier_webhooks_into_rows(client, setting
     settings.SHOPIFY_WEBHOOK_SECRET = SHOPIFY_SECRET
     settings.CARRIER_WEBHOOK_SECRET = CARRIER_SECRET
 
-    assert post_shopify(client, "orders/create", shopify_order(), webhook_id="w1").status_code == 200
+    response = post_shopify(client, "orders/create", shopify_order(), webhook_id="w1")
+    assert response.status_code == 200
     assert wait_until(lambda: Order.objects.filter(number="1042").exists())
 
     post_shopify(client, "fulfillments/create", shopify_fulfillment(), webhook_id="w2")
