@@ -216,3 +216,11 @@ def test_the_customer_page_lets_other_apps_plug_in_balances_and_notices(client, 
     html = client.get(reverse("customers:detail", args=[lin_wei.pk])).content.decode()
 
     assert '<div id="balances">points of Lin Wei</div>' in html and 'id="notices"' in html
+
+
+def test_the_customer_page_speaks_simplified_chinese(client, agent, lin_wei):
+    client.force_login(agent)
+    response = client.get(reverse("customers:detail", args=[lin_wei.pk]),
+                          headers={"Accept-Language": "zh-hans"})
+    html = response.content.decode()
+    assert "客户价值" in html and "全渠道对话" in html and "¥796.00" in html
