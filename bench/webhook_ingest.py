@@ -141,12 +141,12 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 @transaction.atomic
 def clean_up(run: str) -> None:
-    customers = Customer.objects.filter(identities__kind="shop",
-                                        identities__value__startswith=f"{PREFIX}{run}-")
+    customers = list(CustomerIdentity.objects.filter(
+        kind="shop", value__startswith=f"{PREFIX}{run}-").values_list("customer_id", flat=True))
     Shipment.objects.filter(customer__in=customers).delete()
     Order.objects.filter(customer__in=customers).delete()
     CustomerIdentity.objects.filter(customer__in=customers).delete()
-    Customer.objects.filter(pk__in=list(customers.values_list("pk", flat=True))).delete()
+    Customer.objects.filter(pk__in=customers).delete()
     WebhookDelivery.objects.filter(body__contains=f"{PREFIX}{run}-").delete()
 
 

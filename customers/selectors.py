@@ -4,7 +4,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Max, Min, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from loyalty.models import Tier
 from tickets.models import OPEN_STATUSES, Message, Ticket
@@ -137,8 +151,11 @@ def sidebar_tickets(customer: Customer, limit: int = 12) -> tuple[list[Ticket], 
 
 def tickets_page(customer: Customer, page: int | str | None, per_page: int = 20) -> Page:
     """All of the customer's tickets, newest first, with their message count."""
+    messages = (Message.objects.filter(ticket=OuterRef("pk")).order_by()
+                .values("ticket").annotate(n=Count("id")).values("n"))
     tickets = (Ticket.objects.filter(customer=customer).select_related("assignee", "team")
-               .annotate(message_count=Count("messages")).order_by("-created_at", "-id"))
+               .annotate(message_count=Coalesce(Subquery(messages), 0))
+               .order_by("-created_at", "-id"))
     return Paginator(tickets, per_page).get_page(page)
 
 
@@ -157,8 +174,8 @@ def identity_candidates(query: str) -> list[tuple[str, str]]:
 
 def search_customers(query: str, limit: int = 50) -> list[Customer]:
     """Customers whose identity (email, phone, shop id, social handle) equals the query, who
-    placed the order with that number, own the shipment with that tracking number, or whose
-    name starts with it."""
+    placed the order with that number or own the shipment with that tracking number; else
+    those whose name starts with it."""
     query = query.strip()
     if not query:
         return []
@@ -178,7 +195,8 @@ def search_customers(query: str, limit: int = 50) -> list[Customer]:
     if merged:
         found.update({c.pk: c for c in _listed(Customer.objects.filter(pk__in=merged))})
     results = [c for c in found.values() if not c.merged_into_id]
-    if len(results) < limit and len(query) >= 2:
+    # Names only when nothing matched exactly: a name prefix cannot use an index.
+    if not results and len(query) >= 2 and "@" not in query:
         by_name = _listed(Customer.objects.active().filter(name__istartswith=query)
                           .exclude(pk__in=[c.pk for c in results]).order_by("name", "id"))
         results += list(by_name[:limit - len(results)])

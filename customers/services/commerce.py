@@ -202,11 +202,13 @@ def record_customer(*, data: CustomerIn) -> Recorded[Customer]:
 # --- Orders ------------------------------------------------------------------------------
 
 def _find_order(number: str, shop_order_id: str | None) -> Order | None:
-    if shop_order_id:
-        order = Order.objects.select_for_update().filter(shop_order_id=shop_order_id).first()
-        if order is not None:
-            return order
-    order = Order.objects.select_for_update().filter(number=number).first()
+    """The order with the shop's id, else the one with the number (in one query)."""
+    query = Q(number=number) | Q(shop_order_id=shop_order_id) if shop_order_id else Q(number=number)
+    candidates = list(Order.objects.select_for_update().filter(query).order_by("pk"))
+    by_shop_id = [o for o in candidates if shop_order_id and o.shop_order_id == shop_order_id]
+    if by_shop_id:
+        return by_shop_id[0]
+    order = candidates[0] if candidates else None
     if order is not None and shop_order_id and order.shop_order_id not in (None, shop_order_id):
         raise CommerceDataError(f"order number {number} already belongs to shop order "
                                 f"{order.shop_order_id}")
