@@ -22,10 +22,10 @@ from common import setup_django  # noqa: E402
 
 setup_django()
 
+from common import bench_user, measure, measure_page, print_table  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from common import bench_user, measure, measure_page, print_table  # noqa: E402
 from customers import selectors  # noqa: E402
 from customers.models import (  # noqa: E402
     Customer,
@@ -85,8 +85,8 @@ def create_bench_customer(seed: int = 360) -> Customer:
         TrackingEvent(shipment=shipment, occurred_at=shipment.shipped_at + timedelta(hours=h),
                       status=status, location=location)
         for shipment in shipments
-        for h, status, location in [(0, "label_created", "杭州"), (20, "in_transit", "上海转运中心"),
-                                    (48, "delivered", "上海")]])
+        for h, status, location in [(0, "label_created", "杭州"),
+                                    (20, "in_transit", "上海转运中心"), (48, "delivered", "上海")]])
     tickets = Ticket.objects.bulk_create([
         Ticket(customer=customer, subject=f"Bench question {i}",
                status=Status.OPEN if i >= TICKETS - 3 else Status.CLOSED,

@@ -29,11 +29,11 @@ from common import REPO, setup_django  # noqa: E402
 
 setup_django()
 
+from common import print_table  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from common import print_table  # noqa: E402
 from customers.models import (  # noqa: E402
     Customer,
     CustomerIdentity,

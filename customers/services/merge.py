@@ -87,7 +87,8 @@ def merge_customers(*, source: Customer, target: Customer, by) -> MergeResult:
     tombstone that points at the target; the merge is audited."""
     if source.pk == target.pk:
         raise MergeError(_("A customer cannot be merged into itself."))
-    locked = {c.pk: c for c in Customer.objects.select_for_update().select_related("tier")
+    locked = {c.pk: c for c in Customer.objects.select_for_update(of=("self",))
+              .select_related("tier")
               .filter(pk__in=[source.pk, target.pk]).order_by("pk")}
     if len(locked) != 2:
         raise MergeError(_("One of the two customers no longer exists."))
