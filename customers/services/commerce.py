@@ -74,15 +74,16 @@ def _normalized_identities(identities: list[IdentityIn]) -> list[tuple[str, str]
     return result
 
 
-def _owners(identities: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+def _owners(identities: list[tuple[str, str]]) -> dict[tuple[str, str], Customer]:
+    """Who holds each of the identities already (one query, with the customers)."""
     query = Q()
     for kind, value in identities:
         query |= Q(kind=kind, value=value)
-    return {(kind, value): customer_id for kind, value, customer_id in
-            CustomerIdentity.objects.filter(query).values_list("kind", "value", "customer_id")}
+    return {(i.kind, i.value): i.customer for i in
+            CustomerIdentity.objects.filter(query).select_related("customer")}
 
 
-def _deciding_owner(identities: list[tuple[str, str]], owners: dict) -> int | None:
+def _deciding_owner(identities: list[tuple[str, str]], owners: dict) -> Customer | None:
     def rank(item: tuple[str, str]) -> int:
         kind = item[0]
         if kind in IDENTITY_PRIORITY:
@@ -148,9 +149,9 @@ def record_customer(*, data: CustomerIn) -> Recorded[Customer]:
         raise CommerceDataError(
             "a customer needs at least one identity: shop customer id, email or phone")
     owners = _owners(identities)
-    owner_id = _deciding_owner(identities, owners)
+    owner = _deciding_owner(identities, owners)
     created = False
-    if owner_id is None:
+    if owner is None:
         name = (data.name or "").strip() or identities[0][1]
         try:
             with transaction.atomic():
@@ -165,10 +166,10 @@ def record_customer(*, data: CustomerIn) -> Recorded[Customer]:
         except IntegrityError:
             # Someone recorded this customer concurrently; update theirs below.
             owners = _owners(identities)
-            owner_id = _deciding_owner(identities, owners)
-            if owner_id is None:
+            owner = _deciding_owner(identities, owners)
+            if owner is None:
                 raise
-    customer = _live(Customer.objects.get(pk=owner_id))
+    customer = _live(owner)
     changed_fields = []
     name = (data.name or "").strip()
     if name and name != customer.name:
@@ -188,8 +189,8 @@ def record_customer(*, data: CustomerIn) -> Recorded[Customer]:
         holder = owners.get(key)
         if holder is None:
             missing.append(key)
-        elif holder != customer.pk:
-            notes.append(f"{key[0]} {key[1]} belongs to another customer (#{holder}); "
+        elif holder.pk != customer.pk:
+            notes.append(f"{key[0]} {key[1]} belongs to another customer (#{holder.pk}); "
                          "merge the two customers to bring it over")
     if missing:
         primary_kinds = set(customer.identities.filter(is_primary=True)
