@@ -1,6 +1,18 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Customer, CustomerIdentity, Order, OrderLine, Shipment, TrackingEvent
+from .models import (
+    Customer,
+    CustomerIdentity,
+    DeliveryStatus,
+    Order,
+    OrderLine,
+    Shipment,
+    TrackingEvent,
+    WebhookDelivery,
+    WebhookSecret,
+)
+from .webhooks import receipt
 
 
 class IdentityInline(admin.TabularInline):
@@ -10,8 +22,9 @@ class IdentityInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["name", "tier", "language", "time_zone", "created_at"]
+    list_display = ["name", "tier", "language", "time_zone", "merged_into", "created_at"]
     list_filter = ["tier", "language"]
+    raw_id_fields = ["merged_into"]
     search_fields = ["name", "identities__value"]
     inlines = [IdentityInline]
     list_select_related = ["tier"]
@@ -46,3 +59,28 @@ class ShipmentAdmin(admin.ModelAdmin):
     search_fields = ["tracking_number", "order__number"]
     raw_id_fields = ["order", "customer"]
     inlines = [TrackingEventInline]
+
+
+@admin.register(WebhookSecret)
+class WebhookSecretAdmin(admin.ModelAdmin):
+    list_display = ["source", "name", "is_active", "created_at"]
+    list_filter = ["source", "is_active"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "source", "topic", "delivery_id", "status", "attempts",
+                    "processed_at"]
+    list_filter = ["status", "source", "topic"]
+    search_fields = ["delivery_id"]
+    date_hierarchy = "received_at"
+    actions = ["retry"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Retry the selected failed deliveries"))
+    def retry(self, request, queryset):
+        for delivery in queryset.filter(status=DeliveryStatus.FAILED):
+            receipt.retry_failed(delivery=delivery)

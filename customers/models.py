@@ -12,6 +12,12 @@ class Language(models.TextChoices):
     ZH_HANS = "zh-hans", _("Simplified Chinese")
 
 
+class CustomerQuerySet(models.QuerySet):
+    def active(self):
+        """Customers that have not been merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
+
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices,
@@ -21,14 +27,25 @@ class Customer(models.Model):
     tags = TaggableManager(_("tags"), blank=True)
     tier = models.ForeignKey("loyalty.Tier", verbose_name=_("tier"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="customers")
+    # A merged record stays as a tombstone pointing at the customer it was merged into.
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True,
+                                    blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_from")
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["tier"]), models.Index(fields=["name"])]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [
+            ("push_commerce_data",
+             _("Can push customers, orders, shipments and tracking events through the API")),
+        ]
 
     def __str__(self):
         return self.name
@@ -123,6 +140,8 @@ class Order(models.Model):
                                 default=Decimal("0"))
     refunded_total = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2,
                                          default=Decimal("0"))
+    # When the shop last changed the order; an older update arriving late is ignored.
+    source_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -187,13 +206,16 @@ class Shipment(models.Model):
     estimated_delivery = models.DateField(_("estimated delivery"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     last_event_at = models.DateTimeField(_("last scan"), null=True, blank=True)
+    source_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-shipped_at", "-id"]
         constraints = [
+            # A fulfilment may exist before the carrier gives it a tracking number.
             models.UniqueConstraint(fields=["carrier", "tracking_number"],
+                                    condition=~models.Q(tracking_number=""),
                                     name="shipment_unique_tracking"),
         ]
         indexes = [
@@ -242,3 +264,72 @@ class TrackingEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class WebhookSource(models.TextChoices):
+    SHOPIFY = "shopify", _("Shopify")
+    CARRIER = "carrier", _("Carrier tracking")
+
+
+class WebhookSecret(models.Model):
+    """A signing secret for incoming webhooks. Several may be active at once while a secret
+    is rotated; a delivery is accepted when its signature matches any of them. Without any,
+    the SHOPIFY_WEBHOOK_SECRET / CARRIER_WEBHOOK_SECRET settings apply."""
+
+    source = models.CharField(_("source"), max_length=16, choices=WebhookSource.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True,
+                            help_text=_("For your reference, e.g. the shop domain or carrier."))
+    secret = models.CharField(_("secret"), max_length=255)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "-created_at"]
+        verbose_name = _("webhook secret")
+        verbose_name_plural = _("webhook secrets")
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.name}".strip()
+
+
+class DeliveryStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROCESSING = "processing", _("Processing")
+    PROCESSED = "processed", _("Processed")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One webhook request as it arrived, stored before it is processed. The unique
+    (source, delivery id) makes a platform's retry of the same delivery a no-op."""
+
+    source = models.CharField(_("source"), max_length=16, choices=WebhookSource.choices)
+    delivery_id = models.CharField(_("delivery id"), max_length=128)
+    topic = models.CharField(_("topic"), max_length=64, blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.RECEIVED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    received_at = models.DateTimeField(_("received"))
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep should (re)try a delivery that is still `received`.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "delivery_id"],
+                                    name="webhook_delivery_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+            models.Index(fields=["received_at"], name="webhook_delivery_received"),
+        ]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self):
+        return f"{self.source} {self.topic} {self.delivery_id}"

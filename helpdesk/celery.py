@@ -24,4 +24,8 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.deliver_queued_messages",
         "schedule": crontab(minute="*"),
     },
+    "ingest-sweep-webhook-deliveries": {
+        "task": "customers.tasks.ingest_sweep_webhook_deliveries",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -1,0 +1,1 @@
+"""CSV import of customers, orders and shipments (the import_commerce command)."""

@@ -1,0 +1,1 @@
+"""Incoming webhooks from the shop platform and carriers: verify, store, process later."""
