@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "customers.models.OrderStatus",
+        "ShipmentStatusEnum": "customers.models.ShipmentStatus",
+        "TicketStatusEnum": "tickets.models.Status",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
