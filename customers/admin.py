@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from helpdesk.admin_audit import AuditedModelAdmin
+
 from .models import Customer, CustomerIdentity, Order, OrderLine, Shipment, TrackingEvent
 
 
@@ -9,7 +11,7 @@ class IdentityInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(AuditedModelAdmin):
     list_display = ["name", "tier", "language", "time_zone", "created_at"]
     list_filter = ["tier", "language"]
     search_fields = ["name", "identities__value"]
@@ -23,7 +25,7 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditedModelAdmin):
     list_display = ["number", "customer", "status", "total", "currency", "placed_at"]
     list_filter = ["status"]
     search_fields = ["number", "shop_order_id", "customer__name"]
@@ -39,7 +41,7 @@ class TrackingEventInline(admin.TabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(AuditedModelAdmin):
     list_display = ["tracking_number", "carrier", "status", "shipped_at",
                     "promised_delivery_date", "delivered_at"]
     list_filter = ["status", "carrier"]
