@@ -33,7 +33,11 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, decimal.Decimal):
         return str(value)
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -56,7 +60,10 @@ def snapshot(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]
     for field in opts.concrete_fields:
         if field.name in exclude or field.primary_key:
             continue
-        data[field.name] = jsonable(field.value_from_object(obj))
+        value = field.value_from_object(obj)
+        if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+            value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        data[field.name] = jsonable(value)
     if obj.pk is not None:
         for field in opts.many_to_many:
             if field.name in exclude:

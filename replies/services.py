@@ -142,8 +142,10 @@ def apply_macro(*, macro: Macro, ticket: Ticket, agent, coupon_code: str | None 
         ticket_services.set_priority(ticket=ticket, priority=macro.set_priority, by=agent, at=at)
     if macro.set_team_id:
         ticket_services.assign_team(ticket=ticket, team=macro.set_team, by=agent, at=at)
-    if macro.tag_list:
-        ticket_services.add_tags(ticket=ticket, tags=macro.tag_list, by=agent, at=at)
+    current_tags = {tag.lower() for tag in ticket.tags.names()}
+    new_tags = [tag for tag in macro.tag_list if tag not in current_tags]
+    if new_tags:
+        ticket_services.add_tags(ticket=ticket, tags=new_tags, by=agent, at=at)
     if macro.assign_to_me:
         current = Ticket.objects.only("assignee_id").get(pk=ticket.pk)
         if current.assignee_id != agent.pk:
