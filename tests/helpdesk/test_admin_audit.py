@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
 from helpdesk.admin_audit import REDACTED, diff, snapshot
 from helpdesk.models import AuditEntry
@@ -12,6 +14,12 @@ from replies.models import ReplyTemplate
 from tests.admin_forms import change_form
 from tests.factories import CustomerFactory, IdentityFactory, TeamFactory
 from tests.replies.factories import MacroFactory, ReplyTemplateFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_changing_a_team_records_the_changed_fields_and_members(client, admin_user, agent):
