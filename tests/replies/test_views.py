@@ -68,6 +68,15 @@ def test_search_finds_by_name_tag_or_text_most_used_first(client, agent, ticket)
     assert names[:3] == ["Refund done", "Parcel late", "Hello"]  # then the unused seeds
 
 
+def test_among_equally_used_templates_a_name_match_comes_first(client, agent, ticket):
+    ReplyTemplateFactory(name="Apology", body_en="Sorry about the shipping delay.")
+    ReplyTemplateFactory(name="Shipping costs", body_en="Free over ¥199.")
+    client.force_login(agent)
+    html = client.get(reverse("replies:search", args=[ticket.pk]), {"q": "shipping"}).content
+    names = re.findall(r'class="replies-option-name">([^<]+)<', html.decode())
+    assert names.index("Shipping costs") < names.index("Apology")
+
+
 def test_search_hides_other_agents_personal_templates(client, agent, other_agent, ticket):
     ReplyTemplateFactory(name="Bo's secret opener", owner=other_agent)
     ReplyTemplateFactory(name="Ann's opener", owner=agent)
