@@ -38,6 +38,24 @@ def pytest_sessionstart(session):
                     f"{settings.CELERY_BROKER_URL}", returncode=3)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, with its serialized contents reachable from every connection object.
+
+    Playwright's sync API keeps an asyncio loop running in the test thread, so after the first
+    browser test Django's connections (a thread-critical asgiref Local) live in per-context
+    storage: later tests get a new connection object without the `_test_serialized_contents`
+    that serialized_rollback restores the migration-seeded rows (roles, tiers) from.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+    yield
+
+
 # --- The cast -------------------------------------------------------------------------
 
 @pytest.fixture

@@ -21,7 +21,8 @@ PRODUCTION_ENV = {
 def manage(*args, env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
-                          "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}}
+                          "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="helpdesk.settings")
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
                           capture_output=True, text=True, timeout=120)
