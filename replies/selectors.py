@@ -1,6 +1,6 @@
 """Read paths for the composer widget, with a query count independent of the data size."""
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 
 from tickets.models import Ticket
 
@@ -28,13 +28,11 @@ def _matching(queryset: QuerySet, query: str, fields: list[str]) -> QuerySet:
     return queryset
 
 
-def _name_match(query: str) -> Case | Value:
+def _name_match(query: str) -> Case:
     """2 when the name starts with the query, 1 when it contains it: among equally used
     templates, those whose name the agent is typing come before those that only mention
     the words."""
     query = query.strip()
-    if not query:
-        return Value(0)
     return Case(
         When(Q(name__istartswith=query) | Q(name_zh_hans__istartswith=query), then=2),
         When(Q(name__icontains=query) | Q(name_zh_hans__icontains=query), then=1),
@@ -47,6 +45,8 @@ def search_templates(*, user, query: str = "", limit: int = SEARCH_LIMIT) -> lis
     queryset = ReplyTemplate.objects.active().visible_to(user)
     queryset = _matching(queryset, query, ["name", "name_zh_hans", "tags", "body_en",
                                            "body_zh_hans"])
+    if not query.strip():
+        return list(queryset.order_by("-usage_count", "name", "id")[:limit])
     return list(queryset.annotate(name_match=_name_match(query))
                 .order_by("-usage_count", "-name_match", "name", "id")[:limit])
 

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='replytemplate',
-            index=models.Index(fields=['is_active', '-usage_count'], name='replytemplate_used'),
+            index=models.Index(condition=models.Q(('is_active', True)), fields=['-usage_count', 'name', 'id'], name='replytemplate_most_used'),
         ),
         migrations.AddConstraint(
             model_name='replytemplate',
