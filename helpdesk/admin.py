@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -65,8 +67,6 @@ def _value(values: dict, key: str) -> str:
         return "—"
     value = values[key]
     if isinstance(value, dict | list):
-        import json
-
         return json.dumps(value, ensure_ascii=False, indent=1)
     return str(value)
 

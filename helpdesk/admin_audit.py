@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.urls import NoReverseMatch, reverse
 
@@ -84,7 +85,7 @@ def _readable_foreign_keys(model: type[models.Model], values: dict[str, Any]) ->
     for name, value in values.items():
         try:
             field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 (a key that is not a field, e.g. "inlines")
+        except FieldDoesNotExist:  # a key that is not a field, e.g. "inlines"
             continue
         if field.many_to_one and value is not None:
             related = field.related_model._base_manager.filter(pk=value).first()

@@ -22,7 +22,7 @@ class AccessForm(forms.Form):
                                            required=False, widget=forms.CheckboxSelectMultiple)
 
 
-def _row(request, user, teams, *, saved=False, error=""):
+def _row(user, teams, *, saved=False, error=""):
     return {"member": user, "teams": teams, "saved": saved, "error": error,
             "member_roles": {g.name for g in user.groups.all()},
             "member_teams": {t.pk for t in user.kefu_teams.all()}}
@@ -36,7 +36,7 @@ def roles_page(request):
     teams = list(Team.objects.order_by("name"))
     return render(request, "helpdesk/roles.html", {
         "page": page, "query": query, "teams": teams, "roles": Role.choices,
-        "rows": [_row(request, user, teams) for user in page.object_list],
+        "rows": [_row(user, teams) for user in page.object_list],
     })
 
 
@@ -63,6 +63,6 @@ def save_access(request, user_pk):
         return redirect("admin:kefu_roles")
     user = staff.staff_users().get(pk=user.pk)
     return render(request, "helpdesk/_role_row.html",
-                  {"row": _row(request, user, teams, saved=not error, error=error),
+                  {"row": _row(user, teams, saved=not error, error=error),
                    "roles": Role.choices},
                   )
