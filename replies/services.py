@@ -19,7 +19,7 @@ from tickets.models import Message, Priority, Status, Ticket, TicketEvent
 from .context import agent_display_name, ticket_context
 from .models import Macro, ReplyTemplate, split_tags
 from .rendering import Rendered, render, template_problems
-from .validation import check_reply_ready
+from .validation import ReplyNotReady, check_reply_ready
 
 
 @dataclass
@@ -49,14 +49,6 @@ class MacroPreview:
     macro: Macro
     changes: list[FieldChange] = field(default_factory=list)
     reply: TemplatePreview | None = None
-
-
-class ReplyNotReady(Exception):
-    """The reply still has a fill-in, an unfilled placeholder or raw braces."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(" ".join(problems))
-        self.problems = problems
 
 
 class InvalidTemplate(Exception):

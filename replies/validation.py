@@ -5,12 +5,21 @@ from django.utils.translation import gettext
 from .rendering import scan
 
 
+class ReplyNotReady(Exception):
+    """The reply still has a fill-in, an unfilled placeholder or raw braces."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
 def check_reply_ready(text: str) -> list[str]:
     """Why `text` cannot be sent as it is (empty when it can).
 
     Refused: a fill-in left as written (``[specific concern]``, ``{{answer_to_question}}``),
     a ``{{variable}}`` that was never filled (the ticket had no value for it), an unknown
-    placeholder, a template tag or a stray brace. tickets.services.reply calls this.
+    placeholder, a template tag or a stray brace. tickets.services.reply calls this (and
+    raises ReplyNotReady with the problems).
     """
     rendered = scan(text)
     problems = []
