@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin_audit import AuditedModelAdmin
+
 from .models import (
     Customer,
     CustomerIdentity,
@@ -21,7 +23,7 @@ class IdentityInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(AuditedModelAdmin):
     list_display = ["name", "tier", "language", "time_zone", "merged_into", "created_at"]
     list_filter = ["tier", "language"]
     raw_id_fields = ["merged_into"]
@@ -36,7 +38,7 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditedModelAdmin):
     list_display = ["number", "customer", "status", "total", "currency", "placed_at"]
     list_filter = ["status"]
     search_fields = ["number", "shop_order_id", "customer__name"]
@@ -52,7 +54,7 @@ class TrackingEventInline(admin.TabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(AuditedModelAdmin):
     list_display = ["tracking_number", "carrier", "status", "shipped_at",
                     "promised_delivery_date", "delivered_at"]
     list_filter = ["status", "carrier"]

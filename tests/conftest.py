@@ -9,13 +9,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 
 from tests.factories import TeamFactory, UserFactory
 
@@ -38,6 +36,24 @@ def pytest_sessionstart(session):
     if "postgresql" not in engine or not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.exit(f"KEFU_CI=1 needs PostgreSQL and Redis; got {engine} and "
                     f"{settings.CELERY_BROKER_URL}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, with its serialized contents reachable from every connection object.
+
+    Playwright's sync API keeps an asyncio loop running in the test thread, so after the first
+    browser test Django's connections (a thread-critical asgiref Local) live in per-context
+    storage: later tests get a new connection object without the `_test_serialized_contents`
+    that serialized_rollback restores the migration-seeded rows (roles, tiers) from.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+    yield
 
 
 # --- The cast -------------------------------------------------------------------------
@@ -227,26 +243,6 @@ def browser_type_launch_args():
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"],
     }
-
-
-@pytest.fixture(autouse=True)
-def _keep_serialized_rollback_data_after_the_browser(request):
-    """pytest-playwright leaves an asyncio loop running in the main thread. From then on
-    Django keeps database connections per context instead of per thread (asgiref's
-    thread-critical Local), so later tests get a fresh connection object that lacks the
-    migration data `serialized_rollback` restores (roles, tiers), and the transactional tests
-    after a browser test would lose it. Hand that data over to the new connection object."""
-    yield
-    if "page" not in request.fixturenames:
-        return
-    per_thread = connections._connections._storage
-    if not isinstance(per_thread, threading.local):
-        return
-    for alias in connections:
-        original = getattr(per_thread, alias, None)
-        contents = getattr(original, "_test_serialized_contents", None)
-        if contents is not None and not hasattr(connections[alias], "_test_serialized_contents"):
-            connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture

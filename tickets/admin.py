@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from helpdesk.admin_audit import AuditedModelAdmin
+
 from .models import Attachment, Message, Team, Ticket, TicketEvent
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedModelAdmin):
     list_display = ["name", "email", "manager"]
     filter_horizontal = ["members"]
 
@@ -17,7 +19,7 @@ class MessageInline(admin.StackedInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(AuditedModelAdmin):
     list_display = ["id", "subject", "status", "priority", "category", "channel", "customer",
                     "assignee", "sla_due_at"]
     list_filter = ["status", "priority", "category", "channel", "team"]
@@ -28,7 +30,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AuditedModelAdmin):
     list_display = ["id", "ticket", "direction", "channel", "delivery_status", "created_at"]
     list_filter = ["direction", "delivery_status", "channel"]
     raw_id_fields = ["ticket", "author"]
@@ -38,7 +40,7 @@ admin.site.register(Attachment)
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(AuditedModelAdmin):
     list_display = ["ticket", "kind", "actor", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["ticket"]

@@ -199,3 +199,45 @@ def assign(*, ticket: Ticket, agent, by, team: Team | None = None,
                   old=old, new=agent.pk if agent else None,
                   new_name=agent.get_full_name() or agent.get_username() if agent else "")
     return ticket
+
+
+@transaction.atomic
+def set_priority(*, ticket: Ticket, priority: str, by, at: datetime | None = None) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.priority != priority:
+        old = ticket.priority
+        ticket.priority = priority
+        ticket.save(update_fields=["priority", "updated_at"])
+        events.record(ticket, TicketEvent.Kind.FIELDS, actor=by, at=at or timezone.now(),
+                      field="priority", old=old, new=priority)
+    return ticket
+
+
+@transaction.atomic
+def assign_team(*, ticket: Ticket, team: Team | None, by, at: datetime | None = None) -> Ticket:
+    """Move the ticket to a team's queue; an assignee outside that team is unassigned."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.team_id == (team.pk if team else None):
+        return ticket
+    old = ticket.team_id
+    ticket.team = team
+    fields = ["team", "updated_at"]
+    if team is not None and ticket.assignee_id and not team.members.filter(
+            pk=ticket.assignee_id).exists():
+        ticket.assignee = None
+        fields.append("assignee")
+    ticket.save(update_fields=fields)
+    events.record(ticket, TicketEvent.Kind.ASSIGNED, actor=by, at=at or timezone.now(),
+                  old_team=old, team=team.pk if team else None,
+                  team_name=team.name if team else "")
+    return ticket
+
+
+@transaction.atomic
+def add_tags(*, ticket: Ticket, tags: list[str], by, at: datetime | None = None) -> Ticket:
+    names = [t.strip() for t in tags if t.strip()]
+    if names:
+        ticket.tags.add(*names)
+        events.record(ticket, TicketEvent.Kind.FIELDS, actor=by, at=at or timezone.now(),
+                      field="tags", added=names)
+    return ticket
