@@ -24,4 +24,8 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.deliver_queued_messages",
         "schedule": crontab(minute="*"),
     },
+    "sla-sweep": {
+        "task": "sla.tasks.sweep",
+        "schedule": crontab(minute="*"),
+    },
 }
