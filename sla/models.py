@@ -175,7 +175,7 @@ class SLAPolicy(models.Model):
     calendar = models.ForeignKey(BusinessCalendar, verbose_name=_("calendar"),
                                  on_delete=models.PROTECT, related_name="policies")
     warn_at_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of target)"), default=75,
+        _("warning at (percent of target)"), default=75,
         validators=[MinValueValidator(1), MaxValueValidator(99)])
     raise_priority_on_breach = models.BooleanField(_("raise priority on breach"), default=True)
     notify_manager_on_breach = models.BooleanField(
@@ -291,7 +291,7 @@ class SLATimer(models.Model):
                                  on_delete=models.PROTECT, related_name="timers")
     target_minutes = models.PositiveIntegerField(_("target (minutes)"))
     business_hours = models.BooleanField(_("in business hours"), default=True)
-    warn_at_percent = models.PositiveSmallIntegerField(_("warn at (% of target)"), default=75)
+    warn_at_percent = models.PositiveSmallIntegerField(_("warning at (percent of target)"), default=75)
     state = models.CharField(_("state"), max_length=16, choices=TimerState.choices,
                              default=TimerState.ACTIVE)
     started_at = models.DateTimeField(_("started"))
