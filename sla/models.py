@@ -291,7 +291,8 @@ class SLATimer(models.Model):
                                  on_delete=models.PROTECT, related_name="timers")
     target_minutes = models.PositiveIntegerField(_("target (minutes)"))
     business_hours = models.BooleanField(_("in business hours"), default=True)
-    warn_at_percent = models.PositiveSmallIntegerField(_("warning at (percent of target)"), default=75)
+    warn_at_percent = models.PositiveSmallIntegerField(_("warning at (percent of target)"),
+                                                       default=75)
     state = models.CharField(_("state"), max_length=16, choices=TimerState.choices,
                              default=TimerState.ACTIVE)
     started_at = models.DateTimeField(_("started"))

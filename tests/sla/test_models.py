@@ -25,7 +25,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def test_the_seeded_calendar_is_open_09_to_21_every_day_in_the_shop_time_zone(shop_hours):
     schedule = shop_hours.schedule
     assert schedule.tz.key == "Asia/Shanghai"
-    assert dict(schedule.weekly) == {day: ((540, 1260),) for day in range(7)}
+    assert dict(schedule.weekly) == dict.fromkeys(range(7), ((540, 1260),))
 
 
 def test_an_interval_closing_at_midnight_runs_to_the_end_of_the_day(db):
