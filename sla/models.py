@@ -281,8 +281,9 @@ class SLATimer(models.Model):
     escalation retry); it is null when there is nothing to do, and indexed.
     """
 
+    # Indexed by the unique constraint (ticket, metric, cycle).
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
-                               related_name="sla_timers")
+                               related_name="sla_timers", db_index=False)
     metric = models.CharField(_("metric"), max_length=16, choices=Metric.choices)
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     policy = models.ForeignKey(SLAPolicy, verbose_name=_("SLA policy"),
@@ -411,8 +412,9 @@ ONCE_PER_TIMER = [SLAEventKind.WARNED, SLAEventKind.BREACHED, SLAEventKind.ESCAL
 class SLAEvent(models.Model):
     """Append-only log of what happened to a ticket's clocks."""
 
+    # Indexed by (ticket, at).
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
-                               related_name="sla_events")
+                               related_name="sla_events", db_index=False)
     timer = models.ForeignKey(SLATimer, null=True, blank=True, on_delete=models.CASCADE,
                               related_name="events")
     kind = models.CharField(_("event"), max_length=16, choices=SLAEventKind.choices)
@@ -450,8 +452,9 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         BREACHED = "breached", _("SLA breached")
 
+    # Indexed by (recipient, -created_at).
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="sla_notifications")
+                                  related_name="sla_notifications", db_index=False)
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     timer = models.ForeignKey(SLATimer, null=True, blank=True, on_delete=models.CASCADE,
                               related_name="notifications")

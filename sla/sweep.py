@@ -14,18 +14,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tickets.models import Ticket, TicketEvent
 
 from . import timeline
-from .models import SLAEvent, SLAEventKind, SLATimer, TimerState
+from .models import SLAEvent, SLAEventKind, SLAPolicy, SLATimer, TimerState
 
 BATCH_SIZE = 1000
 # A breach whose escalation task has not run after this long is escalated again.
 ESCALATION_RETRY = timedelta(minutes=5)
 # Escalation task ids per enqueued task.
 ESCALATION_CHUNK = 100
+# What the sweep reads of a clock.
+TIMER_FIELDS = ["id", "ticket_id", "metric", "cycle", "policy_id", "state", "anchor_at",
+                "due_at", "warn_at", "warned_at", "escalated_at", "check_at"]
 
 
 @dataclass
@@ -59,54 +63,73 @@ def _sweep_batch(*, now: datetime, batch_size: int) -> tuple[int, int, SweepResu
     result = SweepResult()
     timers = list(
         SLATimer.objects.filter(check_at__lte=now).order_by("check_at")
-        .select_for_update(skip_locked=True, of=("self",))
-        .select_related("policy")[:batch_size]
+        .select_for_update(skip_locked=True)
+        .only(*TIMER_FIELDS)[:batch_size]
     )
     if not timers:
         return 0, 0, result
+    policies = SLAPolicy.objects.in_bulk({t.policy_id for t in timers})
+    for timer in timers:
+        timer.policy = policies[timer.policy_id]
     locked = set(Ticket.objects.select_for_update(skip_locked=True)
                  .filter(pk__in={t.ticket_id for t in timers}).values_list("pk", flat=True))
     events: list[SLAEvent] = []
     history: list[TicketEvent] = []
     to_escalate: list[int] = []
     breached_tickets: set[int] = set()
-    updated: list[SLATimer] = []
+    # Timer ids by the change to make; one UPDATE per kind of change.
+    warned: list[int] = []
+    breached: list[int] = []
+    retry: list[int] = []
+    check_at_warning: list[int] = []
+    check_at_due: list[int] = []
+    nothing_to_check: list[int] = []
+    processed = 0
     for timer in timers:
         if timer.ticket_id not in locked:
             continue  # an agent is changing this ticket; next minute
-        updated.append(timer)
+        processed += 1
         if timer.state == TimerState.BREACHED:
             if timer.escalated_at is None:  # the escalation task was lost: again
                 to_escalate.append(timer.pk)
-                timer.check_at = now + ESCALATION_RETRY
+                retry.append(timer.pk)
             else:
-                timer.check_at = None
+                nothing_to_check.append(timer.pk)
             continue
         if timer.state != TimerState.ACTIVE or timer.due_at is None:
-            timer.check_at = timer.next_check()
+            nothing_to_check.append(timer.pk)
             continue
         if timer.warned_at is None and timer.warn_at is not None and timer.warn_at <= now:
             timer.warned_at = timer.warn_at
-            events.append(SLAEvent(ticket_id=timer.ticket_id, timer=timer, policy=timer.policy,
-                                   kind=SLAEventKind.WARNED, at=timer.warn_at,
-                                   data={"metric": timer.metric, "cycle": timer.cycle}))
+            warned.append(timer.pk)
+            events.append(_event(timer, SLAEventKind.WARNED, at=timer.warn_at))
             history.append(timeline.timer_event(timer, timeline.WARNED, at=timer.warn_at))
             result.warned += 1
         if timer.due_at <= now:
-            timer.state = TimerState.BREACHED
-            timer.breached_at = timer.due_at
-            timer.check_at = now + ESCALATION_RETRY
-            events.append(SLAEvent(ticket_id=timer.ticket_id, timer=timer, policy=timer.policy,
-                                   kind=SLAEventKind.BREACHED, at=timer.due_at,
-                                   data={"metric": timer.metric, "cycle": timer.cycle}))
+            breached.append(timer.pk)
+            events.append(_event(timer, SLAEventKind.BREACHED, at=timer.due_at))
             history.append(timeline.timer_event(timer, timeline.BREACHED, at=timer.due_at))
             breached_tickets.add(timer.ticket_id)
             to_escalate.append(timer.pk)
             result.breached += 1
+        elif timer.next_check() == timer.due_at:
+            check_at_due.append(timer.pk)
         else:
-            timer.check_at = timer.next_check()
-    if updated:
-        SLATimer.objects.bulk_update(updated, ["state", "warned_at", "breached_at", "check_at"])
+            check_at_warning.append(timer.pk)
+    retry_at = now + ESCALATION_RETRY
+    changes = [
+        (warned, {"warned_at": F("warn_at"), "check_at": F("due_at")}),
+        (check_at_due, {"check_at": F("due_at")}),
+        (check_at_warning, {"check_at": F("warn_at")}),
+        (nothing_to_check, {"check_at": None}),
+        (retry, {"check_at": retry_at}),
+        # Last: a timer warned and breached in one sweep ends up breached.
+        (breached, {"state": TimerState.BREACHED, "breached_at": F("due_at"),
+                    "check_at": retry_at}),
+    ]
+    for ids, values in changes:
+        if ids:
+            SLATimer.objects.filter(pk__in=ids).update(**values)
     if events:
         SLAEvent.objects.bulk_create(events, ignore_conflicts=True)
     if history:
@@ -117,7 +140,12 @@ def _sweep_batch(*, now: datetime, batch_size: int) -> tuple[int, int, SweepResu
     if to_escalate:
         result.escalations = len(to_escalate)
         transaction.on_commit(lambda: _enqueue_escalations(to_escalate), robust=True)
-    return len(timers), len(updated), result
+    return len(timers), processed, result
+
+
+def _event(timer: SLATimer, kind: str, *, at: datetime) -> SLAEvent:
+    return SLAEvent(ticket_id=timer.ticket_id, timer_id=timer.pk, policy_id=timer.policy_id,
+                    kind=kind, at=at, data={"metric": timer.metric, "cycle": timer.cycle})
 
 
 def _enqueue_escalations(timer_ids: list[int]) -> None:
