@@ -141,3 +141,13 @@ def test_business_hours_on_a_daylight_saving_day_end_at_the_local_closing_time(d
     timer = _timer(calendar, anchor_at=datetime(2025, 3, 29, 20, tzinfo=BERLIN),
                    target_minutes=120)
     assert timer.due_at == datetime(2025, 3, 30, 10, tzinfo=BERLIN)
+
+
+def test_a_weekday_calendar_skips_the_weekend(db):
+    calendar = BusinessCalendar.objects.create(name="Office", time_zone="Asia/Shanghai")
+    for weekday in range(5):
+        OpeningInterval.objects.create(calendar=calendar, weekday=weekday, start=time(9),
+                                       end=time(18))
+    # Friday 17:30 plus one business hour: 30 minutes on Friday, 30 on Monday.
+    timer = _timer(calendar, anchor_at=sh(2025, 3, 14, 17, 30), target_minutes=60)
+    assert timer.due_at == sh(2025, 3, 17, 9, 30)
