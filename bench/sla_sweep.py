@@ -1,10 +1,12 @@
 """Benchmark: the SLA sweep over many open tickets, of which a few are due (PostgreSQL).
 
-It creates (once, then reuses) open tickets under one bench customer, each with a
-first-response and a resolution clock due in the coming month, then makes K of the
-first-response clocks overdue (warning and deadline both passed, so each gets two SLA
-events and two timeline rows) and times ``sla.sweep.sweep()`` until it has recorded
-them all, escalation tasks enqueued included. Between runs the same clocks are put back.
+It creates (once, then reuses; bench/generate.py is not needed) open tickets under one
+bench customer, each with a first-response and a resolution clock due in the coming
+month, then makes K of the first-response clocks overdue (by default warning and deadline
+both passed, so each gets two SLA events and two timeline rows; `--warned` for the steady
+state where an earlier sweep recorded the warning) and times ``sla.sweep.sweep()`` until
+it has recorded them all, escalation tasks enqueued included. Between runs the same
+clocks are put back.
 
     DATABASE_URL=postgres://USER@HOST:5432/DB REDIS_URL=redis://HOST:6379/N \\
         python bench/sla_sweep.py --open 100000 1000000 --due 1000 10000 100000 --repeat 5
@@ -37,7 +39,7 @@ from customers.models import Customer  # noqa: E402
 from helpdesk.celery import app  # noqa: E402
 from sla import escalation  # noqa: E402
 from sla.models import BusinessCalendar, SLAPolicy, SLATimer, TimerState  # noqa: E402
-from sla.sweep import sweep  # noqa: E402
+from sla.sweep import BATCH_SIZE, due_timers, sweep  # noqa: E402
 
 BENCH_CUSTOMER = "SLA sweep bench"
 INSERT_CHUNK = 200_000
@@ -102,8 +104,9 @@ def due_ticket_ids(customer: Customer, count: int) -> list[int]:
     return list(customer.tickets.order_by("pk").values_list("pk", flat=True)[:count])
 
 
-def make_due(ticket_ids: list[int], now) -> None:
-    """The first-response clocks of these tickets: warning and deadline passed."""
+def make_due(ticket_ids: list[int], now, *, warned: bool = False) -> None:
+    """The first-response clocks of these tickets: warning and deadline passed (with
+    `warned`, the warning was recorded by an earlier sweep, as in the steady state)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM sla_slaevent WHERE ticket_id = ANY(%s)", [ticket_ids])
         cursor.execute("DELETE FROM tickets_ticketevent WHERE ticket_id = ANY(%s)",
@@ -112,11 +115,12 @@ def make_due(ticket_ids: list[int], now) -> None:
                        "WHERE id = ANY(%s)", [ticket_ids])
         cursor.execute(
             """
-            UPDATE sla_slatimer SET state = 'active', warned_at = NULL, breached_at = NULL,
+            UPDATE sla_slatimer SET state = 'active', warned_at = %s, breached_at = NULL,
                 escalated_at = NULL, due_at = %s, warn_at = %s, check_at = %s
             WHERE metric = 'first_response' AND ticket_id = ANY(%s)
-            """, [now - timedelta(minutes=1), now - timedelta(minutes=5),
-                  now - timedelta(minutes=5), ticket_ids])
+            """, [now - timedelta(minutes=5) if warned else None, now - timedelta(minutes=1),
+                  now - timedelta(minutes=5),
+                  now - timedelta(minutes=1 if warned else 5), ticket_ids])
 
 
 def restore(ticket_ids: list[int]) -> None:
@@ -138,11 +142,8 @@ def purge_escalation_tasks() -> None:
 
 
 def claim_plan(now) -> str:
-    queryset = (SLATimer.objects.filter(check_at__lte=now).order_by("check_at")
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("policy")[:1000])
     with transaction.atomic():
-        return queryset.explain(analyze=True)
+        return due_timers(now=now, batch_size=BATCH_SIZE).explain(analyze=True)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -151,13 +152,13 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(customer: Customer, open_count: int, due: int, repeat: int,
-            show_plan: bool) -> dict:
+            show_plan: bool, warned: bool) -> dict:
     ids = due_ticket_ids(customer, due)
     timings = []
     queries = 0
     for run in range(repeat + 1):
         now = timezone.now()
-        make_due(ids, now)
+        make_due(ids, now, warned=warned)
         connection.cursor().execute("ANALYZE sla_slatimer")
         if run == 0 and show_plan:
             print(claim_plan(now))
@@ -170,7 +171,7 @@ def measure(customer: Customer, open_count: int, due: int, repeat: int,
             started = time.perf_counter()
             result = sweep(now=now)
             timings.append((time.perf_counter() - started) * 1000)
-        assert result.breached == due and result.warned == due, result
+        assert result.breached == due and result.warned == (0 if warned else due), result
         purge_escalation_tasks()
         restore(ids)
     return {"open": open_count, "due": due, "median_ms": statistics.median(timings),
@@ -202,6 +203,9 @@ def main() -> None:
                         help="open-ticket populations to measure at, ascending")
     parser.add_argument("--due", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per case")
+    parser.add_argument("--warned", action="store_true",
+                        help="the due clocks were warned by an earlier sweep (steady state); "
+                             "by default each due clock gets its warning and breach at once")
     parser.add_argument("--escalate", type=int, default=200,
                         help="escalations to time one by one (0: skip)")
     args = parser.parse_args()
@@ -215,9 +219,11 @@ def main() -> None:
             if due > open_count // 2:
                 continue
             repeat = args.repeat if due <= 10_000 else max(1, args.repeat // 2)
-            row = measure(customer, open_count, due, repeat, show_plan=index == 0)
+            row = measure(customer, open_count, due, repeat, show_plan=index == 0,
+                          warned=args.warned)
             rows.append(row)
-            print(f"open {row['open']:>9,}  due {row['due']:>7,}  "
+            print(f"open {row['open']:>9,}  due {row['due']:>7,}"
+                  f"{' (warned before)' if args.warned else ''}  "
                   f"median {row['median_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  "
                   f"{row['queries']} queries  ({row['runs']} runs)", flush=True)
     if args.escalate:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tickets.models import Ticket, TicketEvent
@@ -57,15 +57,17 @@ def sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE,
     return total
 
 
+def due_timers(*, now: datetime, batch_size: int) -> QuerySet[SLATimer]:
+    """The clocks to look at, claimed: a range of the partial index on check_at."""
+    return (SLATimer.objects.filter(check_at__lte=now).order_by("check_at")
+            .select_for_update(skip_locked=True).only(*TIMER_FIELDS)[:batch_size])
+
+
 @transaction.atomic
 def _sweep_batch(*, now: datetime, batch_size: int) -> tuple[int, int, SweepResult]:
     """One batch: (timers claimed, timers processed, what was recorded)."""
     result = SweepResult()
-    timers = list(
-        SLATimer.objects.filter(check_at__lte=now).order_by("check_at")
-        .select_for_update(skip_locked=True)
-        .only(*TIMER_FIELDS)[:batch_size]
-    )
+    timers = list(due_timers(now=now, batch_size=batch_size))
     if not timers:
         return 0, 0, result
     policies = SLAPolicy.objects.in_bulk({t.policy_id for t in timers})
