@@ -1,7 +1,8 @@
-"""What happens after a breach, as the breached clock's policy says: the priority goes up
-one step, the ticket's team manager is notified in the app and by email, and the ticket
-may be reassigned. Each breach is escalated once (claimed with a conditional UPDATE);
-each notification is emailed once (claimed the same way), with retries.
+"""What happens after a breach the sweep recorded, as the breached clock's policy says: the
+ticket is flagged ``sla_breached``, its priority goes up one step, the ticket's team
+manager is notified in the app and by email, and the ticket may be reassigned. Each
+breach is escalated once (claimed with a conditional UPDATE); each notification is
+emailed once (claimed the same way), with retries.
 """
 
 import logging
@@ -68,6 +69,9 @@ def escalate(*, timer_id: int, now: datetime | None = None) -> bool:
         timer = SLATimer.objects.select_related("policy__reassign_on_breach_to").get(pk=timer_id)
         policy = timer.policy
         done: dict = {}
+        if not ticket.sla_breached:
+            ticket.sla_breached = True
+            Ticket.objects.filter(pk=ticket.pk).update(sla_breached=True)
         if ticket.status in OPEN_STATUSES:
             if policy.raise_priority_on_breach:
                 new = raised_priority(ticket.priority)
