@@ -28,4 +28,8 @@ app.conf.beat_schedule = {
         "task": "customers.tasks.ingest_sweep_webhook_deliveries",
         "schedule": crontab(minute="*"),
     },
+    "sla-sweep": {
+        "task": "sla.tasks.sweep",
+        "schedule": crontab(minute="*"),
+    },
 }

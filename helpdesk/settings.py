@@ -133,6 +133,8 @@ SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
 # Webhook signing secrets, used when none is configured in the admin (customers.WebhookSecret).
 SHOPIFY_WEBHOOK_SECRET = env.str("SHOPIFY_WEBHOOK_SECRET", default="")
 CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="")
+# Answer a customer who writes outside business hours with when to expect a reply.
+KEFU_SLA_AUTO_ACKNOWLEDGE = env.bool("KEFU_SLA_AUTO_ACKNOWLEDGE", default=True)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer, Order
+from sla import services as sla_services
 
 from . import events
 from .html import html_to_text, sanitize_html
@@ -47,6 +48,7 @@ def open_ticket(*, customer: Customer, subject: str, body_text: str = "", body_h
     events.record(ticket, TicketEvent.Kind.CREATED, actor=opened_by, at=at, channel=channel)
     _add_inbound(ticket, body_text=body_text, body_html=body_html, channel=channel,
                  external_message_id=external_message_id, at=at)
+    sla_services.on_ticket_event(ticket, "opened", at=at)
     return ticket
 
 
@@ -63,6 +65,7 @@ def receive_message(*, ticket: Ticket, body_text: str = "", body_html: str = "",
                            at=at)
     if ticket.status != Status.OPEN and ticket.status != Status.NEW:
         _set_status(ticket, Status.OPEN, by=None, at=at)
+    sla_services.on_ticket_event(ticket, "customer_message", at=at)
     return message
 
 
@@ -107,6 +110,7 @@ def reply(*, ticket: Ticket, author, body_text: str, set_status: str | None = No
         _set_status(ticket, new_status, by=author, at=at)
     if emailed:
         enqueue_delivery(message)
+    sla_services.on_ticket_event(ticket, "agent_replied", at=at)
     return message
 
 
@@ -150,6 +154,25 @@ def send_proactive_message(*, customer: Customer, subject: str, body_text: str,
 
 
 @transaction.atomic
+def send_auto_reply(*, ticket: Ticket, body_text: str, at: datetime | None = None) -> Message:
+    """An automatic message from Kefu (no author), e.g. the out-of-hours acknowledgement:
+    queued and delivered like a reply, but it answers nothing (no first response, no status
+    change)."""
+    at = at or timezone.now()
+    emailed = ticket.channel in EMAIL_DELIVERED_CHANNELS and bool(ticket.customer.primary_email)
+    message = Message.objects.create(
+        ticket=ticket, direction=Direction.OUTBOUND, author=None, channel=ticket.channel,
+        body_text=body_text.strip(),
+        delivery_status=DeliveryStatus.QUEUED if emailed else DeliveryStatus.SENT,
+        sent_at=None if emailed else at,
+        external_message_id=new_message_id(), created_at=at,
+    )
+    if emailed:
+        enqueue_delivery(message)
+    return message
+
+
+@transaction.atomic
 def add_note(*, ticket: Ticket, author, body_text: str, at: datetime | None = None) -> Message:
     """An internal note: visible to staff only, never sent, stops no SLA clock."""
     return Message.objects.create(
@@ -162,7 +185,9 @@ def add_note(*, ticket: Ticket, author, body_text: str, at: datetime | None = No
 def change_status(*, ticket: Ticket, status: str, by, at: datetime | None = None) -> Ticket:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status != status:
-        _set_status(ticket, status, by=by, at=at or timezone.now())
+        at = at or timezone.now()
+        _set_status(ticket, status, by=by, at=at)
+        sla_services.on_ticket_event(ticket, "status_changed", at=at)
     return ticket
 
 
@@ -198,6 +223,8 @@ def assign(*, ticket: Ticket, agent, by, team: Team | None = None,
     events.record(ticket, TicketEvent.Kind.ASSIGNED, actor=by, at=at or timezone.now(),
                   old=old, new=agent.pk if agent else None,
                   new_name=agent.get_full_name() or agent.get_username() if agent else "")
+    if team is not None:
+        sla_services.on_ticket_event(ticket, "assigned", at=at or timezone.now())
     return ticket
 
 
