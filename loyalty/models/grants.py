@@ -154,6 +154,8 @@ class Grant(models.Model):
 
 
 class Coupon(Grant):
+    grant_type = "coupon"
+
     code = models.CharField(_("code"), max_length=32, unique=True)
     percent_off = models.DecimalField(
         _("percent off"), max_digits=5, decimal_places=2, null=True, blank=True,
@@ -204,6 +206,8 @@ class Coupon(Grant):
 
 class StoreCreditGrant(Grant):
     """Store credit granted to a customer; its ledger entry is posted once it is approved."""
+
+    grant_type = "credit"
 
     class Kind(models.TextChoices):
         GOODWILL = "goodwill", _("Goodwill")
