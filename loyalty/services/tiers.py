@@ -169,7 +169,11 @@ def _apply(*, current: dict[int, int | None], memberships: dict[int, Membership]
     for new_id, customer_ids in moves.items():
         Customer.objects.filter(pk__in=customer_ids).update(tier_id=new_id, updated_at=now)
     if dirty:
-        Membership.objects.bulk_update(dirty, MEMBERSHIP_FIELDS, batch_size=1000)
+        # One INSERT ... ON CONFLICT UPDATE per batch: the rows exist and are locked; this is
+        # much faster than bulk_update's CASE expressions.
+        Membership.objects.bulk_create(dirty, update_conflicts=True,
+                                       unique_fields=["customer"],
+                                       update_fields=MEMBERSHIP_FIELDS, batch_size=1000)
         result.written += len(dirty)
     TierChange.objects.bulk_create(changes, batch_size=1000)
     for customer_id, tier in upgrades:

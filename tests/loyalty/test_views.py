@@ -354,3 +354,19 @@ def test_the_members_page_pages_and_keeps_its_query_count(client, manager,
         response = client.get(url, {"page": 2})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 10
+
+
+def test_the_loyalty_pages_speak_chinese(client, manager, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.force_login(manager)
+    html = client.get(reverse("loyalty:report")).content.decode()
+    assert "会员报表" in html and "各等级客户数" in html and "金卡会员" in html
+
+
+def test_a_service_error_is_shown_in_chinese(client, agent, ticket, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.force_login(agent)
+    html = client.post(reverse("loyalty:grant_coupon", args=[ticket.pk]), {
+        "kind": "percent", "value": "120", "valid_days": "30", "reason": "x"},
+        **HTMX).content.decode()
+    assert "折扣百分比不能超过 100。" in html
