@@ -196,3 +196,55 @@ def test_a_recompute_of_an_unknown_customer_does_nothing(db):
 def test_tier_for_reads_lifetime_numbers(db):
     assert services.tier_for(order_count=4, spend=Decimal("0")).name == "Silver"
     assert tier("Gold") == services.tier_for(order_count=12, spend=Decimal("0"))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_recomputes_at_the_same_moment_send_one_tier_up_message():
+    import threading
+
+    from django.db import connection
+
+    from .conftest import needs_postgresql
+
+    needs_postgresql()
+    customer = CustomerFactory()
+    orders_for(customer, 4)
+    barrier = threading.Barrier(3)
+
+    def recompute():
+        try:
+            barrier.wait(timeout=10)
+            tasks.recompute_customer_tier(customer.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=recompute) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert tier_of(customer) == "Silver"
+    assert tier_up_messages(customer).count() == 1
+    assert TierChange.objects.filter(customer=customer).count() == 1
+
+
+def test_customer_id_ranges_cover_everyone_once(db):
+    ids = sorted(CustomerFactory().pk for _ in range(7))
+    ranges = services.tiers.customer_id_ranges(chunk=3)
+    assert ranges == [(ids[0], ids[2]), (ids[3], ids[5]), (ids[6], ids[6])]
+
+
+def test_the_range_task_recomputes_its_range_only(db):
+    inside, outside = CustomerFactory(), CustomerFactory()
+    orders_for(inside, 1)
+    orders_for(outside, 1)
+    assert tasks.recompute_tier_range(inside.pk, inside.pk) == 1
+    assert tier_of(inside) == "Bronze" and tier_of(outside) is None
+
+
+def test_the_sweeps_are_scheduled():
+    from helpdesk.celery import app
+
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {"loyalty.tasks.sweep_stale_tiers", "loyalty.tasks.expire_points",
+            "loyalty.tasks.send_date_milestones"} <= scheduled
