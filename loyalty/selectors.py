@@ -10,10 +10,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from customers.models import Customer
+from helpdesk.roles import ROLE_ORDER, has_role
 
 from .models import (
     AuthorityLimit,
     Coupon,
+    GrantSource,
     GrantStatus,
     PointsEntry,
     StoreCreditEntry,
@@ -23,7 +25,6 @@ from .models import (
     Wallet,
 )
 from .periods import month_bounds, shop_zone
-from .services.grants import authority_role, monthly_usage
 
 ZERO = Decimal("0.00")
 
@@ -43,6 +44,35 @@ def balances_for(customer_ids) -> dict[int, dict]:
              for row in Wallet.objects.filter(customer_id__in=list(customer_ids))
              .values("customer_id", "points", "store_credit")}
     return {pk: found.get(pk, {"points": 0, "store_credit": ZERO}) for pk in customer_ids}
+
+
+def authority_role(user) -> str | None:
+    """The highest role the user holds (its authority limit applies)."""
+    for role in reversed(ROLE_ORDER):
+        if has_role(user, role):
+            return role
+    return None
+
+
+def authority_limit(user) -> AuthorityLimit | None:
+    role = authority_role(user)
+    return AuthorityLimit.objects.filter(role=role).first() if role else None
+
+
+def monthly_usage(*, now: datetime, granted_by=None, source: str | None = None
+                  ) -> tuple[Decimal, int]:
+    """Money and number of grants this calendar month: a person's own grants made without
+    approval, or (with `source`) every grant of that source."""
+    start, end = month_bounds(now)
+    where = Q(created_at__gte=start, created_at__lt=end) & ~Q(status=GrantStatus.REJECTED)
+    if granted_by is not None:
+        where &= Q(granted_by=granted_by, needs_approval=False, source=GrantSource.AGENT)
+    if source is not None:
+        where &= Q(source=source)
+    coupons = Coupon.objects.filter(where).aggregate(n=Count("id"), amount=Sum("amount_off"))
+    credit = StoreCreditGrant.objects.filter(where).aggregate(n=Count("id"), amount=Sum("amount"))
+    amount = (coupons["amount"] or Decimal("0")) + (credit["amount"] or Decimal("0"))
+    return amount, coupons["n"] + credit["n"]
 
 
 @dataclass(frozen=True)
@@ -67,10 +97,8 @@ class Authority:
 
 def authority(user, *, now: datetime) -> Authority:
     """What the user may still grant this month without approval."""
-    role = authority_role(user)
-    limit = AuthorityLimit.objects.filter(role=role).first() if role else None
     used_amount, used_grants = monthly_usage(now=now, granted_by=user)
-    return Authority(role, limit, used_amount, used_grants)
+    return Authority(authority_role(user), authority_limit(user), used_amount, used_grants)
 
 
 def _grants(model) -> QuerySet:

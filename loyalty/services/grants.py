@@ -13,16 +13,14 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Order
 from helpdesk import audit
-from helpdesk.roles import ROLE_ORDER, Role, has_role
+from helpdesk.roles import Role, has_role
 
 from ..models import (
-    AuthorityLimit,
     Coupon,
     GrantSource,
     GrantStatus,
@@ -31,7 +29,7 @@ from ..models import (
     StoreCreditEntry,
     StoreCreditGrant,
 )
-from ..periods import month_bounds
+from ..selectors import authority_limit, monthly_usage
 from .ledgers import post_store_credit
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -53,35 +51,6 @@ class CouponNotUsable(ValidationError):
 def new_coupon_code() -> str:
     chars = "".join(secrets.choice(CODE_ALPHABET) for _position in range(8))
     return f"KF-{chars[:4]}-{chars[4:]}"
-
-
-def authority_role(user) -> str | None:
-    """The highest role the user holds (its authority limit applies)."""
-    for role in reversed(ROLE_ORDER):
-        if has_role(user, role):
-            return role
-    return None
-
-
-def authority_limit(user) -> AuthorityLimit | None:
-    role = authority_role(user)
-    return AuthorityLimit.objects.filter(role=role).first() if role else None
-
-
-def monthly_usage(*, now: datetime, granted_by=None, source: str | None = None
-                  ) -> tuple[Decimal, int]:
-    """Money and number of grants this calendar month: a person's own grants made without
-    approval, or (with `source`) every grant of that source."""
-    start, end = month_bounds(now)
-    where = Q(created_at__gte=start, created_at__lt=end) & ~Q(status=GrantStatus.REJECTED)
-    if granted_by is not None:
-        where &= Q(granted_by=granted_by, needs_approval=False, source=GrantSource.AGENT)
-    if source is not None:
-        where &= Q(source=source)
-    coupons = Coupon.objects.filter(where).aggregate(n=Count("id"), amount=Sum("amount_off"))
-    credit = StoreCreditGrant.objects.filter(where).aggregate(n=Count("id"), amount=Sum("amount"))
-    amount = (coupons["amount"] or Decimal("0")) + (credit["amount"] or Decimal("0"))
-    return amount, coupons["n"] + credit["n"]
 
 
 def _authorise(*, source: str, by, percent: Decimal | None, amount: Decimal | None,
