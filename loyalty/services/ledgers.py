@@ -41,12 +41,14 @@ def _check_override(by, allow_negative: bool):
 
 def post_points(*, customer_id: int, kind: str, points: int, reason: str, actor=None,
                 ticket=None, order=None, expires_at: datetime | None = None,
-                override_by=None, now: datetime | None = None) -> PointsEntry:
-    """Append one points entry; the caller holds (or this takes) the wallet lock."""
+                override_by=None, now: datetime | None = None,
+                wallet: Wallet | None = None) -> PointsEntry:
+    """Append one points entry. Pass `wallet` when already holding its lock (from
+    locked_wallet in the same transaction); otherwise this takes it."""
     if points == 0:
         raise ValidationError(_("A ledger entry must move at least one point."))
     with transaction.atomic():
-        wallet = locked_wallet(customer_id)
+        wallet = wallet if wallet is not None else locked_wallet(customer_id)
         balance = wallet.points + points
         if balance < 0 and override_by is None:
             raise InsufficientBalance(
@@ -172,13 +174,13 @@ def sync_order_points(*, order: Order, now: datetime | None = None) -> PointsEnt
                       if settings.points_valid_months else None)
         return post_points(customer_id=order.customer_id, kind=PointsEntry.Kind.EARN,
                            points=delta, reason=_("Order #%(number)s") % {"number": order.number},
-                           order=order, expires_at=expires_at, now=now)
+                           order=order, expires_at=expires_at, now=now, wallet=wallet)
     take_back = min(-delta, wallet.points)
     if delta < 0 and take_back > 0:
         return post_points(customer_id=order.customer_id, kind=PointsEntry.Kind.REVERSAL,
                            points=-take_back,
                            reason=_("Order #%(number)s cancelled or refunded")
-                           % {"number": order.number}, order=order, now=now)
+                           % {"number": order.number}, order=order, now=now, wallet=wallet)
     return None
 
 
@@ -201,8 +203,7 @@ def expire_points(*, customer_id: int, now: datetime | None = None) -> PointsEnt
     entry = None
     if amount > 0:
         entry = post_points(customer_id=customer_id, kind=PointsEntry.Kind.EXPIRE,
-                            points=-amount, reason=_("Points expired"), now=now)
-        wallet.refresh_from_db(fields=["points"])
+                            points=-amount, reason=_("Points expired"), now=now, wallet=wallet)
     wallet.points_expired_through = now
     wallet.save(update_fields=["points_expired_through", "updated_at"])
     return entry

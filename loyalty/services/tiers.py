@@ -82,12 +82,14 @@ def numbers_for(customers: Q, tiers: list[Tier], now: datetime) -> dict[int, Num
     }
 
 
+STATE_FIELDS = ["qualified_tier_id", "grace_until", "review_at", "order_count", "spend",
+                "first_order_at", "last_order_at"]
+
+
 def _state(membership: Membership | None) -> tuple:
     if membership is None:
         return ()
-    return (membership.qualified_tier_id, membership.grace_until, membership.review_at,
-            membership.order_count, membership.spend, membership.first_order_at,
-            membership.last_order_at)
+    return tuple(getattr(membership, name) for name in STATE_FIELDS)
 
 
 def _target_state(decision: Decision, numbers: Numbers) -> tuple:
@@ -213,18 +215,21 @@ def recompute_range(*, first_id: int, last_id: int, now: datetime | None = None,
                    .values_list("pk", "tier_id"))
     if not current:
         return result
-    memberships = {m.customer_id: m for m in Membership.objects.filter(
-        customer_id__gte=first_id, customer_id__lte=last_id)}
+    # Plain tuples, not model instances: this reads every customer of the range.
+    states = {row[0]: row[1:] for row in Membership.objects.filter(
+        customer_id__gte=first_id, customer_id__lte=last_id).values_list(
+        "customer_id", *STATE_FIELDS)}
     numbers = numbers_for(Q(customer_id__gte=first_id, customer_id__lte=last_id), tiers, now)
     stale = []
     by_id = {t.pk: t for t in tiers}
+    grace_index = STATE_FIELDS.index("grace_until")
     for customer_id, tier_id in current.items():
-        membership = memberships.get(customer_id)
+        state = states.get(customer_id)
         mine = numbers.get(customer_id, Numbers())
         decision = decide(current=by_id.get(tier_id), numbers=mine, tiers=tiers,
-                          grace_until=membership.grace_until if membership else None, now=now)
-        if membership is None or decision.changes(tier_id) or (
-                _state(membership) != _target_state(decision, mine)):
+                          grace_until=state[grace_index] if state else None, now=now)
+        if state is None or decision.changes(tier_id) or (
+                state != _target_state(decision, mine)):
             stale.append(customer_id)
     result.customers = len(current)
     for start in range(0, len(stale), CHUNK):
