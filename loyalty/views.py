@@ -225,11 +225,7 @@ def _report_csv(table: str, context: dict) -> HttpResponse:
 def tier_members(request, pk: int):
     tier = get_object_or_404(Tier, pk=pk)
     page = Paginator(selectors.tier_members(tier), 50).get_page(request.GET.get("page"))
-    balances = selectors.balances_for([c.pk for c in page])
-    return render(request, "loyalty/tier_members.html", {
-        "tier": tier, "page": page,
-        "rows": [(customer, balances[customer.pk]) for customer in page],
-    })
+    return render(request, "loyalty/tier_members.html", {"tier": tier, "page": page})
 
 
 @role_required(Role.ADMIN)

@@ -353,7 +353,7 @@ def test_the_members_page_pages_and_keeps_its_query_count(client, manager,
     with django_assert_max_num_queries(8):
         response = client.get(url, {"page": 2})
     assert response.status_code == 200
-    assert len(response.context["rows"]) == 10
+    assert len(response.context["page"]) == 10
 
 
 def test_the_loyalty_pages_speak_chinese(client, manager, settings):
