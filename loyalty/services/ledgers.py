@@ -157,13 +157,16 @@ def order_points_target(order: Order, *, counting: bool, rate: Decimal) -> int:
 
 
 @transaction.atomic
-def sync_order_points(*, order: Order, now: datetime | None = None) -> PointsEntry | None:
+def sync_order_points(*, order: Order, now: datetime | None = None,
+                      counting: bool | None = None) -> PointsEntry | None:
     """Bring the points this order earned in line with what it earns now: earn when it is
-    paid, take back (as far as the balance allows) when it is cancelled or refunded."""
+    paid, take back (as far as the balance allows) when it is cancelled or refunded.
+    `counting`: whether the order counts, if the caller already knows."""
     now = now or timezone.now()
     settings = LoyaltySettings.load()
     wallet = locked_wallet(order.customer_id)
-    counting = Order.objects.counting().filter(pk=order.pk).exists()
+    if counting is None:
+        counting = Order.objects.counting().filter(pk=order.pk).exists()
     target = order_points_target(order, counting=counting, rate=settings.points_per_unit)
     earned = PointsEntry.objects.filter(
         order=order, kind__in=[PointsEntry.Kind.EARN, PointsEntry.Kind.REVERSAL]

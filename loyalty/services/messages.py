@@ -97,16 +97,19 @@ def _send_once(*, customer: Customer, kind: str, occurrence: str, template: Mess
         return sent
 
 
-def send_nth_order_milestone(*, order: Order, now: datetime | None = None):
+def send_nth_order_milestone(*, order: Order, now: datetime | None = None,
+                             counting: bool | None = None):
     """If this recent counting order is the customer's Nth and an Nth-order message is set
-    up for that N, send it (once)."""
+    up for that N, send it (once). `counting`: whether the order counts, if known."""
     now = now or timezone.now()
     if order.placed_at < now - NTH_ORDER_FRESH_FOR:
         return None
-    if not Order.objects.counting().filter(pk=order.pk).exists():
+    if counting is None:
+        counting = Order.objects.counting().filter(pk=order.pk).exists()
+    if not counting:
         return None
     configured = set(MessageTemplate.objects.filter(kind=MessageKind.NTH_ORDER, is_active=True)
-                     .values_list("nth_order", flat=True))
+                     .order_by().values_list("nth_order", flat=True))
     if not configured:
         return None
     position = Order.objects.counting().filter(customer_id=order.customer_id).filter(

@@ -26,9 +26,10 @@ def handle_order_changed(*, order_id: int, now: datetime | None = None) -> Recom
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         return None
-    sync_order_points(order=order, now=now)
+    counting = Order.objects.counting().filter(pk=order.pk).exists()
+    sync_order_points(order=order, now=now, counting=counting)
     result = recompute_customer(customer_id=order.customer_id, now=now)
-    send_nth_order_milestone(order=order, now=now)
+    send_nth_order_milestone(order=order, now=now, counting=counting)
     OrderSync.objects.bulk_create(
         [OrderSync(order=order, order_updated_at=order.updated_at, synced_at=now)],
         update_conflicts=True, unique_fields=["order"],
