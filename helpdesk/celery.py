@@ -32,4 +32,16 @@ app.conf.beat_schedule = {
         "task": "sla.tasks.sweep",
         "schedule": crontab(minute="*"),
     },
+    "loyalty-sweep-stale-tiers": {
+        "task": "loyalty.tasks.sweep_stale_tiers",
+        "schedule": crontab(minute="*/10"),
+    },
+    "loyalty-expire-points": {
+        "task": "loyalty.tasks.expire_points",
+        "schedule": crontab(hour="3", minute="15"),
+    },
+    "loyalty-date-milestones": {
+        "task": "loyalty.tasks.send_date_milestones",
+        "schedule": crontab(hour="1,2", minute="30"),
+    },
 }

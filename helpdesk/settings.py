@@ -195,7 +195,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 KEFU_QUEUES = ["default", "sla", "notices", "ingest"]
 # Tasks that react to commerce events (see customers/events.py); each takes the row id.
 KEFU_EVENT_SUBSCRIBERS: dict[str, list[str]] = {
-    "order_changed": [],
+    "order_changed": ["loyalty.tasks.order_changed"],
     "shipment_changed": [],
 }
 

@@ -1,8 +1,19 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import TierViewSet
+from . import api
 
 router = SimpleRouter()
-router.register("tiers", TierViewSet, basename="tier")
+router.register("tiers", api.TierViewSet, basename="tier")
+router.register("coupons", api.CouponViewSet, basename="coupon")
+router.register("store-credit-grants", api.StoreCreditGrantViewSet,
+                basename="store-credit-grant")
+router.register("points-entries", api.PointsEntryViewSet, basename="points-entry")
+router.register("store-credit-entries", api.StoreCreditEntryViewSet,
+                basename="store-credit-entry")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("customers/<int:customer_id>/loyalty/", api.CustomerLoyaltyView.as_view(),
+         name="api-customer-loyalty"),
+    *router.urls,
+]

@@ -1,0 +1,49 @@
+"""What an order event does to loyalty: the order's points, the customer's tier, an
+Nth-order message; and the sweep that redoes this for orders whose event got lost."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from customers.models import Order
+
+from ..models import OrderSync
+from .ledgers import sync_order_points
+from .messages import send_nth_order_milestone
+from .tiers import RecomputeResult, recompute_customer
+
+# The sweep looks this far back for orders whose change was not handled, and leaves the
+# last moments alone (their tasks are on their way).
+SWEEP_LOOKBACK = timedelta(days=2)
+SWEEP_GRACE = timedelta(minutes=2)
+
+
+def handle_order_changed(*, order_id: int, now: datetime | None = None) -> RecomputeResult | None:
+    """Idempotent: points converge to what the order earns now, the tier to what the counting
+    orders reach, the Nth-order message goes out once."""
+    now = now or timezone.now()
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return None
+    counting = Order.objects.counting().filter(pk=order.pk).exists()
+    sync_order_points(order=order, now=now, counting=counting)
+    result = recompute_customer(customer_id=order.customer_id, now=now)
+    send_nth_order_milestone(order=order, now=now, counting=counting)
+    OrderSync.objects.bulk_create(
+        [OrderSync(order=order, order_updated_at=order.updated_at, synced_at=now)],
+        update_conflicts=True, unique_fields=["order"],
+        update_fields=["order_updated_at", "synced_at"])
+    return result
+
+
+def unsynced_orders(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+    """Orders changed recently whose change the handler has not finished."""
+    now = now or timezone.now()
+    synced = OrderSync.objects.filter(order_id=OuterRef("pk"),
+                                      order_updated_at__gte=OuterRef("updated_at"))
+    return list(
+        Order.objects.filter(updated_at__gte=now - SWEEP_LOOKBACK,
+                             updated_at__lt=now - SWEEP_GRACE)
+        .filter(~Exists(synced)).order_by().values_list("pk", flat=True)[:limit]
+    )
