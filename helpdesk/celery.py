@@ -24,4 +24,8 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.deliver_queued_messages",
         "schedule": crontab(minute="*"),
     },
+    "scan-shipping-delays": {
+        "task": "notices.tasks.scan_shipping_delays",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "customers",
     "tickets",
     "sla",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -190,7 +191,7 @@ KEFU_QUEUES = ["default", "sla", "notices", "ingest"]
 # Tasks that react to commerce events (see customers/events.py); each takes the row id.
 KEFU_EVENT_SUBSCRIBERS: dict[str, list[str]] = {
     "order_changed": [],
-    "shipment_changed": [],
+    "shipment_changed": ["notices.tasks.shipment_changed"],
 }
 
 # Email: real SMTP through Django's backend.
