@@ -118,10 +118,10 @@ def notice_report(*, since: datetime, until: datetime,
     )
     for row in by_cause:
         row["reason_label"] = Reason(row["reason"]).label
-    replies = Message.objects.filter(ticket=OuterRef("ticket"), direction=Direction.INBOUND)
+    replied = Exists(Message.objects.filter(ticket=OuterRef("ticket"),
+                                            direction=Direction.INBOUND))
     totals = (
         DelayNotice.objects.filter(created_at__gte=since, created_at__lt=until)
-        .annotate(replied=Exists(replies))
         .aggregate(
             written=Count("id"),
             sent=Count("id", filter=Q(message__delivery_status=DeliveryStatus.SENT)),
@@ -130,7 +130,7 @@ def notice_report(*, since: datetime, until: datetime,
             withdrawn=Count("id", filter=Q(withdrawn_at__isnull=False)),
             failed=Count("id", filter=Q(message__delivery_status=DeliveryStatus.FAILED,
                                         withdrawn_at__isnull=True)),
-            replied=Count("id", filter=Q(replied=True)),
+            replied=Count("id", filter=Q(replied)),
         )
     )
     contact = Exists(
@@ -144,14 +144,11 @@ def notice_report(*, since: datetime, until: datetime,
     told = Q(notice_state=NoticeState.NOTIFIED)
     untold = Q(notice_state=NoticeState.SKIPPED,
                skip_reason__in=[SkipReason.HOLDOUT, SkipReason.NO_EMAIL])
-    groups = (
-        episodes.filter(told | untold).annotate(contacted=contact)
-        .aggregate(
-            told=Count("id", filter=told),
-            told_contacted=Count("id", filter=told & Q(contacted=True)),
-            untold=Count("id", filter=untold),
-            untold_contacted=Count("id", filter=untold & Q(contacted=True)),
-        )
+    groups = episodes.filter(told | untold).aggregate(
+        told=Count("id", filter=told),
+        told_contacted=Count("id", filter=told & Q(contact)),
+        untold=Count("id", filter=untold),
+        untold_contacted=Count("id", filter=untold & Q(contact)),
     )
     return NoticeReport(
         since=since, until=until, by_cause=by_cause,

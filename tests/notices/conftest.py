@@ -30,7 +30,7 @@ def make_shipment(*, promised: date | None = date(2026, 3, 12), status=ShipmentS
         order=order, status=status, promised_delivery_date=promised,
         estimated_delivery=estimate, shipped_at=last_scan - timedelta(hours=6),
         last_event_at=last_scan,
-        tracking_url="https://www.sf-express.com/waybill/{}".format(order.number))
+        tracking_url=f"https://www.sf-express.com/waybill/{order.number}")
 
 
 def late_shipment(**fields):
