@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import DelayEpisode, DelayNotice, ExceptionStatus, NoticeRules, NoticeTemplate
 
@@ -12,8 +13,8 @@ class NoticeRulesAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["late_enabled", "exception_enabled", "stalled_enabled",
                            "stalled_after_hours"]}),
-        ("Quiet hours", {"fields": ["send_from", "send_until"]}),
-        ("Measurement", {"fields": ["holdout_percent"]}),
+        (_("Quiet hours"), {"fields": ["send_from", "send_until"]}),
+        (_("Measurement"), {"fields": ["holdout_percent"]}),
     ]
 
     def has_add_permission(self, request):

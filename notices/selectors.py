@@ -108,7 +108,7 @@ def notice_report(*, since: datetime, until: datetime,
                   follow_up: timedelta = FOLLOW_UP) -> NoticeReport:
     """Delays by carrier and reason, notices sent, replies, and the repeat-contact rate of
     notified customers against those not notified (hold-out group, no email address)."""
-    episodes = DelayEpisode.objects.filter(detected_at__gte=since, detected_at__lt=until)
+    episodes = DelayEpisode.objects.filter(detected_at__gte=since, detected_at__lte=until)
     by_cause = list(
         episodes.values("shipment__carrier", "reason")
         .annotate(detected=Count("id"),
@@ -121,7 +121,7 @@ def notice_report(*, since: datetime, until: datetime,
     replied = Exists(Message.objects.filter(ticket=OuterRef("ticket"),
                                             direction=Direction.INBOUND))
     totals = (
-        DelayNotice.objects.filter(created_at__gte=since, created_at__lt=until)
+        DelayNotice.objects.filter(created_at__gte=since, created_at__lte=until)
         .aggregate(
             written=Count("id"),
             sent=Count("id", filter=Q(message__delivery_status=DeliveryStatus.SENT)),
