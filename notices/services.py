@@ -236,6 +236,8 @@ def send_delay_notice(*, episode_id: int, now: datetime | None = None) -> DelayN
     now = now or timezone.now()
     try:
         return _write_notice(episode_id, now=now)
+    except DelayEpisode.DoesNotExist:
+        return None  # the shipment was deleted since
     except IntegrityError:
         # Another worker wrote it at the same moment: the one-to-one link kept it single.
         return DelayNotice.objects.filter(episode_id=episode_id).first()

@@ -30,7 +30,7 @@ def test_the_report_sends_anonymous_users_to_the_login_page(client, db):
 
 
 @pytest.mark.parametrize("who", ["agent", "other_agent", "outsider"])
-def test_the_report_is_not_for_agents_or_users_without_a_role(client, who, request):
+def test_the_report_is_not_for_agents_or_users_without_a_role(client, who, request, db):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("notices:report")).status_code == 403
 
