@@ -70,6 +70,8 @@ def check_shipments(*, shipment_ids: Iterable[int], now: datetime | None = None,
     latest = TrackingEvent.objects.filter(shipment=OuterRef("pk")).order_by("-occurred_at", "-id")
     shipments = (
         Shipment.objects.filter(pk__in=ids).select_related("customer")
+        .only("status", "promised_delivery_date", "last_event_at", "shipped_at",
+              "customer__time_zone")
         .annotate(latest_status=Subquery(latest.values("status")[:1]),
                   latest_description=Subquery(latest.values("description")[:1]))
     )
