@@ -49,6 +49,7 @@ WATERMARK_OVERLAP = timedelta(minutes=2)
 # An episode left pending this long lost its event task; the sweep sends it.
 PENDING_GRACE = timedelta(minutes=2)
 WITHDRAWN_NOTE = "Withdrawn: the delay was over before the notice went out."
+GENERIC_EXCEPTION = "exception"
 
 
 def load_rules() -> detection.Rules:
@@ -275,7 +276,10 @@ def _write_notice(episode_id: int, *, now: datetime) -> DelayNotice | None:
     template = rendering.pick_template(episode.reason, customer.language)
     problem = ""
     if episode.reason == Reason.EXCEPTION:
-        status = ExceptionStatus.objects.filter(code=episode.exception_code).first()
+        # The generic wording if the admin has since removed this status.
+        wordings = {s.code: s for s in ExceptionStatus.objects.filter(
+            code__in=[episode.exception_code, GENERIC_EXCEPTION])}
+        status = wordings.get(episode.exception_code) or wordings.get(GENERIC_EXCEPTION)
         problem = status.wording(template.language) if status else ""
     notice_text = rendering.render(template, rendering.facts(
         shipment=shipment, language=template.language, problem=problem))

@@ -379,3 +379,14 @@ def test_a_customer_with_two_late_parcels_gets_a_notice_for_each(db):
     check_and_send(late_shipment(customer=customer))
     check_and_send(late_shipment(customer=customer))
     assert DelayNotice.objects.filter(ticket__customer=customer).count() == 2
+
+
+def test_an_exception_status_removed_since_detection_gets_the_generic_wording(db):
+    from notices.models import ExceptionStatus
+
+    shipment = make_shipment()
+    scan(shipment, "exception", "Typhoon")
+    [episode_id] = services.check_shipments(shipment_ids=[shipment.pk])
+    ExceptionStatus.objects.filter(code="weather").delete()
+    notice = services.send_delay_notice(episode_id=episode_id)
+    assert "your parcel is held up by a problem at the carrier." in notice.message.body_text
