@@ -22,6 +22,14 @@ def send_delay_notice(episode_id: int) -> bool:
 
 
 @shared_task
+def send_delay_notices(episode_ids: list[int]) -> int:
+    """A batch from the sweep: each notice in its own transaction, so a retry of the batch
+    after a crash writes only the ones still missing."""
+    return sum(services.send_delay_notice(episode_id=episode_id) is not None
+               for episode_id in episode_ids)
+
+
+@shared_task
 def scan_shipping_delays() -> dict:
     """The beat sweep: shipments that became late or stalled, and what lost tasks left."""
     report = services.sweep()
@@ -29,12 +37,17 @@ def scan_shipping_delays() -> dict:
     return report.as_dict()
 
 
+NOTICE_BATCH = 25
+
+
 def enqueue_notices(episode_ids: list[int]) -> None:
-    """One task per notice, sent over one broker connection."""
+    """Tasks of NOTICE_BATCH notices each (the workers share them out), over one broker
+    connection."""
     if not episode_ids:
         return
     from helpdesk.celery import app
 
     with app.producer_or_acquire() as producer:
-        for episode_id in episode_ids:
-            send_delay_notice.apply_async((episode_id,), producer=producer)
+        for start in range(0, len(episode_ids), NOTICE_BATCH):
+            send_delay_notices.apply_async((episode_ids[start:start + NOTICE_BATCH],),
+                                           producer=producer)
