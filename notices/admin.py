@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import DelayEpisode, DelayNotice, ExceptionStatus, NoticeRules, NoticeTemplate
+from .models import (
+    ApologyCoupon,
+    DelayEpisode,
+    DelayNotice,
+    ExceptionStatus,
+    NoticeRules,
+    NoticeTemplate,
+)
 
 
 @admin.register(NoticeRules)
@@ -35,6 +42,13 @@ class ExceptionStatusAdmin(admin.ModelAdmin):
 class NoticeTemplateAdmin(admin.ModelAdmin):
     list_display = ["reason", "language", "subject", "updated_at"]
     list_filter = ["reason", "language"]
+
+
+@admin.register(ApologyCoupon)
+class ApologyCouponAdmin(admin.ModelAdmin):
+    list_display = ["tier", "percent_off", "amount_off", "valid_days", "enabled"]
+    list_editable = ["enabled"]
+    list_select_related = ["tier"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -4,6 +4,7 @@ each delay episode found, and the one notice sent for it."""
 import re
 import zlib
 from datetime import datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -176,6 +177,36 @@ class NoticeTemplate(models.Model):
             if unknown:
                 raise ValidationError({field: _("Unknown placeholder: %(names)s") % {
                     "names": ", ".join(unknown)}})
+
+
+class ApologyCoupon(models.Model):
+    """The apology coupon a delay notice carries for customers of a tier, granted through
+    the loyalty service and counted against its notice budget (a notice goes without one
+    when the budget is spent)."""
+
+    tier = models.OneToOneField("loyalty.Tier", on_delete=models.CASCADE,
+                                related_name="apology_coupon", verbose_name=_("tier"))
+    percent_off = models.DecimalField(
+        _("percent off"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)])
+    amount_off = models.DecimalField(_("amount off"), max_digits=12, decimal_places=2,
+                                     null=True, blank=True,
+                                     validators=[MinValueValidator(Decimal("0.01"))])
+    valid_days = models.PositiveSmallIntegerField(_("valid for (days)"), default=30,
+                                                  validators=[MinValueValidator(1)])
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        ordering = ["tier__rank"]
+        verbose_name = _("apology coupon")
+        verbose_name_plural = _("apology coupons")
+
+    def __str__(self):
+        return str(self.tier)
+
+    def clean(self):
+        if (self.percent_off is None) == (self.amount_off is None):
+            raise ValidationError(_("Give either a percentage or an amount off."))
 
 
 class ShipmentWatch(models.Model):
