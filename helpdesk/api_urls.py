@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("tickets.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("loyalty.api_urls")),
+    path("", include("notices.api_urls")),
 ]

@@ -44,4 +44,8 @@ app.conf.beat_schedule = {
         "task": "loyalty.tasks.send_date_milestones",
         "schedule": crontab(hour="1,2", minute="30"),
     },
+    "scan-shipping-delays": {
+        "task": "notices.tasks.scan_shipping_delays",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tickets",
     "sla",
     "replies",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -196,7 +197,7 @@ KEFU_QUEUES = ["default", "sla", "notices", "ingest"]
 # Tasks that react to commerce events (see customers/events.py); each takes the row id.
 KEFU_EVENT_SUBSCRIBERS: dict[str, list[str]] = {
     "order_changed": ["loyalty.tasks.order_changed"],
-    "shipment_changed": [],
+    "shipment_changed": ["notices.tasks.shipment_changed"],
 }
 
 # Email: real SMTP through Django's backend.

@@ -56,11 +56,10 @@ def deliver(message_id: int, now=None) -> bool:
     if not recipient:
         _mark(message, DeliveryStatus.FAILED, error="The customer has no email address.")
         return False
+    earlier = ticket.messages.exclude(pk=message.pk).filter(
+        direction__in=[Direction.INBOUND, Direction.OUTBOUND], created_at__lte=message.created_at)
     thread = list(
-        ticket.messages.exclude(pk=message.pk)
-        .exclude(external_message_id="")
-        .filter(direction__in=[Direction.INBOUND, Direction.OUTBOUND],
-                created_at__lte=message.created_at)
+        earlier.exclude(external_message_id="")
         .order_by("created_at", "id")
         .values_list("external_message_id", flat=True)
     )
@@ -68,8 +67,10 @@ def deliver(message_id: int, now=None) -> bool:
     if thread:
         headers["In-Reply-To"] = thread[-1]
         headers["References"] = " ".join(thread[-20:])
+    # A message that starts the conversation (a proactive notice) is not a "Re:".
+    subject = f"{ticket.subject} {ticket_reference(ticket.pk)}"
     email = EmailMultiAlternatives(
-        subject=f"Re: {ticket.subject} {ticket_reference(ticket.pk)}",
+        subject=f"Re: {subject}" if thread or earlier.exists() else subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
