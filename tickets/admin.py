@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attachment, Message, Team, Ticket, TicketEvent
+from .models import Attachment, CannedReply, Message, SavedView, Team, Ticket, TicketEvent
 
 
 @admin.register(Team)
@@ -42,3 +42,17 @@ class TicketEventAdmin(admin.ModelAdmin):
     list_display = ["ticket", "kind", "actor", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["ticket"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner"]
+    list_filter = [("owner", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "body_en", "body_zh_hans"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "query", "created_at"]
+    raw_id_fields = ["owner"]
