@@ -23,8 +23,12 @@ MAX_INDEXED_CHARS = 20_000
 MAX_QUERY_TOKENS = 12
 
 
-def tokens(text: str) -> list[str]:
-    """Words in lower case, with each run of Han characters split into bigrams."""
+def tokens(text: str, *, query: bool = False) -> list[str]:
+    """Words in lower case, with each run of Han characters split into bigrams.
+
+    A document also gets each run's last character, so that every character starts some
+    token and a one-character query (a prefix) finds it; a query needs only the bigrams.
+    """
     result: list[str] = []
     for word in WORD.findall(text.lower()):
         position = 0
@@ -32,7 +36,8 @@ def tokens(text: str) -> list[str]:
             result.extend(_plain(word[position:han.start()]))
             run = han.group(0)
             result.extend(run[i:i + 2] for i in range(len(run) - 1))
-            result.append(run[-1])
+            if len(run) == 1 or not query:
+                result.append(run[-1])
             position = han.end()
         result.extend(_plain(word[position:]))
     return result
@@ -104,7 +109,7 @@ def _write_documents(ids: list[int]) -> None:
 
 def ts_query(term: str) -> str:
     """A raw tsquery: every token of the term as a prefix, all required ('' if none)."""
-    words = tokens(term)[:MAX_QUERY_TOKENS]
+    words = tokens(term, query=True)[:MAX_QUERY_TOKENS]
     # Tokens hold letters and digits only, so quoting them is safe.
     return " & ".join(f"'{word}':*" for word in dict.fromkeys(words))
 

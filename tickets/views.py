@@ -265,13 +265,13 @@ def send(request, pk):
     if form.is_valid():
         body = form.cleaned_data["body"]
         context = placeholders.ticket_context(ticket, request.user)
-        _, missing = placeholders.render_placeholders(body, context)
+        rendered, missing = placeholders.render_placeholders(body, context)
         if missing and form.cleaned_data["send"] != "note":
             problems.append(_("Fill in before sending: %(names)s") % {
                 "names": ", ".join("{{" + name + "}}" for name in missing)})
         else:
             try:
-                _send(ticket, request.user, form.cleaned_data)
+                _send(ticket, request.user, {**form.cleaned_data, "body": rendered})
             except services.StaleReply as stale:
                 ticket = _workspace_ticket(pk)
                 composer = ComposerForm(initial={
