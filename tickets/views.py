@@ -225,6 +225,7 @@ def _workspace_context(request, ticket: Ticket, **extra) -> dict:
         "priorities": Priority.choices,
         "teams": selectors.inbox_sidebar(user=request.user)["teams"],
         "poll_seconds": poll_seconds(),
+        "stale_ids": {m.pk for m in extra.get("stale") or []},
         "composer": extra.pop("composer", None) or ComposerForm(
             initial={"seen_message_id": selectors.latest_message_id(ticket)}),
         **extra,
