@@ -8,6 +8,7 @@ as a prefix. The services call `index_ticket` / `index_text` in their own transa
 """
 
 import re
+from collections.abc import Callable
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
@@ -71,8 +72,10 @@ def index_text(ticket_id: int, text: str) -> None:
                 "WHERE id = %s", [document(text), ticket_id])
 
 
-def reindex_tickets(*, missing_only: bool = True, batch_size: int = 2000) -> int:
-    """Write the documents of every ticket (or only those without one), in batches."""
+def reindex_tickets(*, missing_only: bool = True, batch_size: int = 2000,
+                    progress: Callable[[int], None] | None = None) -> int:
+    """Write the documents of every ticket (or only those without one), in batches of one
+    transaction each (autocommit), so a long backfill can be stopped and resumed."""
     if not uses_full_text():
         return 0
     done = 0
@@ -87,6 +90,8 @@ def reindex_tickets(*, missing_only: bool = True, batch_size: int = 2000) -> int
         _write_documents(ids)
         done += len(ids)
         last_id = ids[-1]
+        if progress is not None and done % (batch_size * 50) == 0:
+            progress(done)
 
 
 def _write_documents(ids: list[int]) -> None:
