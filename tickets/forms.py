@@ -72,7 +72,7 @@ class InboxFilterForm(forms.Form):
         self.helper.layout = Layout(
             Field("view", type="hidden"), Field("q", type="hidden"),
             *[Div(Field(name, css_class="form-select-sm form-control-sm"),
-                  css_class="col-6 col-md-3 col-xl") for name in self.FILTERS + ("sort",)],
+                  css_class="col-6 col-md-3 col-xl-2") for name in self.FILTERS + ("sort",)],
             Div(Submit("apply", _("Apply"), css_class="btn-sm btn-primary"),
                 css_class="col-auto mb-3"),
         )

@@ -133,3 +133,23 @@ def test_the_inbox_in_chinese(page, login, live_server, agent, parcel_ticket, sc
     page.goto(f"{live_server.url}/tickets/{parcel_ticket.pk}/")
     expect(page.locator("body")).to_contain_text("内部备注")
     screenshot("ticket-zh")
+
+
+def test_an_agent_opens_a_ticket_for_a_phone_call(page, login, live_server, agent,
+                                                   parcel_ticket, screenshot):
+    login(agent)
+    page.goto(f"{live_server.url}/tickets/new/")
+    page.wait_for_load_state("load")
+    page.locator("#customer-search").type("lin.wei@example.cn")
+    page.locator(".pick-customer", has_text="Lin Wei").click()
+    expect(page.locator("#id_order")).to_contain_text("#10042")
+    page.select_option("#id_order", label=page.locator("#id_order option", has_text="#10042")
+                       .inner_text())
+    page.fill("#id_subject", "Called: parcel still not here")
+    page.fill("#id_body", "Customer called, the parcel has not moved since Monday.")
+    page.select_option("#id_category", "shipping_problem")
+    screenshot("new-ticket")
+    page.get_by_role("button", name="Open ticket").click()
+    expect(page.locator("h1")).to_contain_text("Called: parcel still not here")
+    expect(page.locator("#timeline")).to_contain_text("has not moved since Monday")
+    expect(page.locator("#field-assignee")).to_have_value(str(agent.pk))
