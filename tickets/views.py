@@ -42,13 +42,6 @@ def _query_string(params: QueryDict, *, drop=("cursor",), **extra) -> str:
     return urlencode(pairs)
 
 
-def _filter_form(request, sidebar=None) -> InboxFilterForm:
-    return InboxFilterForm(
-        request.GET,
-        teams=(sidebar or {}).get("teams") or selectors.inbox_sidebar(user=request.user)["teams"],
-        agents=list(selectors.assignable_agents()),
-        tiers=list(Tier.objects.order_by("rank")),
-    )
 
 
 def _rows_context(request, query) -> dict:
@@ -75,7 +68,9 @@ class InboxView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sidebar = selectors.inbox_sidebar(user=self.request.user)
-        form = _filter_form(self.request, sidebar)
+        agents = list(selectors.assignable_agents())
+        form = InboxFilterForm(self.request.GET, teams=sidebar["teams"], agents=agents,
+                               tiers=list(Tier.objects.order_by("rank")))
         query = form.query()
         return {
             **super().get_context_data(**kwargs),
@@ -83,7 +78,7 @@ class InboxView(RoleRequiredMixin, TemplateView):
             **_rows_context(self.request, query),
             "filter_form": form,
             "active_filters": form.active_filters(),
-            "agents": form.fields["assignee"].choices[3:],
+            "agents": [(a.pk, a.get_full_name() or a.get_username()) for a in agents],
             "statuses": Status.choices,
             "priorities": Priority.choices,
             "channels": Channel.choices,
@@ -298,14 +293,18 @@ def _send(ticket, user, data):
 
 
 def _composer_response(request, ticket, status=200, **extra):
-    """The timeline and the composer together (one htmx swap of the conversation column)."""
-    response = render(request, "tickets/ticket_detail.html#conversation",
+    """The timeline and the composer together (one htmx swap of the conversation column).
+
+    htmx swaps only 2xx answers, and this one says itself what went wrong, so htmx gets 200;
+    without htmx the whole page comes back, with the real status."""
+    if request.htmx:
+        return render(request, "tickets/ticket_detail.html#conversation",
                       _workspace_context(request, ticket, **extra))
-    if status != 200 and request.htmx:
-        # htmx swaps only 2xx by default; the page says what went wrong, so swap anyway.
-        response["HX-Reswap"] = "outerHTML"
-    response.status_code = 200 if request.htmx else status
-    return response
+    return render(request, "tickets/ticket_detail.html", {
+        **_workspace_context(request, ticket, **extra),
+        "others": presence.others(ticket_id=ticket.pk, user=request.user),
+        "customer_tickets": selectors.customer_tickets(ticket.customer, exclude=ticket),
+    }, status=status)
 
 
 @role_required(Role.AGENT)

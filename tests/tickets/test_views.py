@@ -423,3 +423,12 @@ def test_the_customer_picker_and_the_order_list(client, agent):
     assert b"#10099" in html
     html = client.get(reverse("tickets:new"), {"customer": order.customer.pk}).content.decode()
     assert "Lin Wei" in html and "#10099" in html
+
+
+def test_without_htmx_a_refused_reply_shows_the_whole_page_with_the_reason(client, agent):
+    ticket = services.open_ticket(customer=CustomerFactory(), subject="No order", body_text="?")
+    client.force_login(agent)
+    response = send(client, ticket, "Order {{order_number}}", htmx=False)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" in html and "Fill in before sending" in html
