@@ -18,8 +18,9 @@ from customers.models import CustomerIdentity, IdentityKind, Order, normalize_id
 
 from .models import Message, Ticket
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-WORD = re.compile(r"[^\W_]+")
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A run of Han characters, or a word of other letters and digits.
+PIECE = re.compile(f"([{HAN_CHARS}]+)|[^\\W_{HAN_CHARS}]+")
 MAX_INDEXED_CHARS = 20_000
 MAX_QUERY_TOKENS = 12
 
@@ -31,21 +32,15 @@ def tokens(text: str, *, query: bool = False) -> list[str]:
     token and a one-character query (a prefix) finds it; a query needs only the bigrams.
     """
     result: list[str] = []
-    for word in WORD.findall(text.lower()):
-        position = 0
-        for han in HAN.finditer(word):
-            result.extend(_plain(word[position:han.start()]))
-            run = han.group(0)
-            result.extend(run[i:i + 2] for i in range(len(run) - 1))
-            if len(run) == 1 or not query:
-                result.append(run[-1])
-            position = han.end()
-        result.extend(_plain(word[position:]))
+    for match in PIECE.finditer(text.lower()):
+        run = match.group(1)
+        if run is None:
+            result.append(match.group(0))
+            continue
+        result.extend(run[i:i + 2] for i in range(len(run) - 1))
+        if len(run) == 1 or not query:
+            result.append(run[-1])
     return result
-
-
-def _plain(part: str) -> list[str]:
-    return [part] if part else []
 
 
 def document(*parts: str) -> str:
