@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.InboxView.as_view(), name="inbox"),
     path("rows/", views.inbox_rows, name="inbox_rows"),
     path("counts/", views.inbox_counts, name="inbox_counts"),
+    path("filters/", views.inbox_filters, name="inbox_filters"),
     path("bulk/", views.bulk, name="bulk"),
     path("views/save/", views.save_view, name="save_view"),
     path("views/<int:pk>/delete/", views.delete_view, name="delete_view"),

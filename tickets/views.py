@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from helpdesk.roles import Role, RoleRequiredMixin, role_required
 from loyalty.models import Tier
 
-from . import placeholders, presence, selectors, services
+from . import placeholders, presence, rows, selectors, services
 from .forms import (
     BulkActionForm,
     ComposerForm,
@@ -47,16 +47,18 @@ def _query_string(params: QueryDict, *, drop=("cursor",), **extra) -> str:
 def _rows_context(request, query) -> dict:
     page = selectors.inbox_page(query, user=request.user)
     base = _query_string(request.GET)
+    warn_seconds = int(selectors.breaching_soon_window().total_seconds())
     return {
         "page": page,
-        "tickets": page.tickets,
+        "rows": rows.inbox_rows(page.tickets, tags=page.tags, now=timezone.now(),
+                               warn_seconds=warn_seconds),
+        "select_label": _("Select ticket"),
+        "sla_paused_title": _("The SLA clock is paused while the ticket waits."),
         "query": query,
         "base_query": base,
         "next_url": f"?{base}&cursor={page.next_cursor}" if page.next_cursor else "",
         "poll_url": f"{reverse('tickets:inbox_rows')}?{base}",
         "poll_seconds": poll_seconds(),
-        "now": timezone.now(),
-        "warn_seconds": int(selectors.breaching_soon_window().total_seconds()),
     }
 
 
@@ -69,8 +71,7 @@ class InboxView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         sidebar = selectors.inbox_sidebar(user=self.request.user)
         agents = list(selectors.assignable_agents())
-        form = InboxFilterForm(self.request.GET, teams=sidebar["teams"], agents=agents,
-                               tiers=list(Tier.objects.order_by("rank")))
+        form = _filter_form(self.request, teams=sidebar["teams"], agents=agents)
         query = form.query()
         return {
             **super().get_context_data(**kwargs),
@@ -109,6 +110,20 @@ def inbox_rows(request):
     """The rows alone: the page's live refresh and the next page."""
     form = InboxFilterForm(request.GET)
     return render(request, "tickets/inbox.html#rows", _rows_context(request, form.query()))
+
+
+def _filter_form(request, *, teams, agents) -> InboxFilterForm:
+    return InboxFilterForm(request.GET, teams=teams, agents=agents,
+                           tiers=list(Tier.objects.order_by("rank")))
+
+
+@role_required(Role.AGENT)
+@require_GET
+def inbox_filters(request):
+    """The filter panel, loaded the first time it is opened."""
+    form = _filter_form(request, teams=selectors.inbox_sidebar(user=request.user)["teams"],
+                        agents=list(selectors.assignable_agents()))
+    return render(request, "tickets/inbox.html#filters", {"filter_form": form})
 
 
 @role_required(Role.AGENT)

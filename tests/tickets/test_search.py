@@ -94,3 +94,18 @@ def test_merging_keeps_the_moved_messages_searchable(db, agent):
     second = services.open_ticket(customer=customer, subject="Two", body_text="zebra crossing")
     services.merge(target=first, duplicates=[first, second], by=agent)
     assert first.pk in found("zebra")
+
+
+def test_the_reindex_command(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ticket = TicketFactory(subject="Imported by COPY")
+    out = StringIO()
+    call_command("reindex_ticket_search", stdout=out)
+    if connection.vendor == "postgresql":
+        assert "Indexed 1 tickets." in out.getvalue()
+        assert found("imported") == {ticket.pk}
+    else:
+        assert "nothing to index" in out.getvalue()

@@ -1,11 +1,9 @@
 """Small presentational helpers for ticket pages: SLA countdown, ages, channel icons."""
 
-from datetime import datetime
-
 from django import template
 from django.utils.translation import gettext as _
 
-from ..models import PAUSED_STATUSES, Channel, Priority
+from ..models import Channel
 
 register = template.Library()
 
@@ -46,31 +44,6 @@ def clock(seconds: float) -> str:
     if seconds >= 86400:
         return _("%(d)dd %(h)dh") % {"d": seconds // 86400, "h": seconds % 86400 // 3600}
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
-
-
-@register.simple_tag
-def age(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "—"
-    return compact_duration((now - moment).total_seconds())
-
-
-@register.inclusion_tag("tickets/_sla.html")
-def sla(ticket, now: datetime, warn_seconds: int = 3600):
-    """The SLA countdown: time left, amber when close, red and negative when overdue."""
-    if not ticket.is_open or ticket.sla_due_at is None:
-        return {"state": "none"}
-    if ticket.status in PAUSED_STATUSES:
-        return {"state": "paused"}
-    left = (ticket.sla_due_at - now).total_seconds()
-    state = "breached" if left < 0 else "warning" if left <= warn_seconds else "ok"
-    return {"state": state, "text": ("-" if left < 0 else "") + clock(left),
-            "due": ticket.sla_due_at}
-
-
-@register.filter
-def priority_flag(priority: str) -> str:
-    return {Priority.URGENT: "text-danger", Priority.HIGH: "text-warning"}.get(priority, "")
 
 
 @register.filter
