@@ -41,6 +41,7 @@ def main() -> None:
             batch_size=5000, progress=lambda n: print(f"  search documents: {n:,}", flush=True))
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE tickets_ticket")
+            cursor.execute("ANALYZE")  # a restored copy of the database has no statistics
         print(f"migrated, {done:,} search documents written, analysed in "
               f"{time.perf_counter() - started:.0f} s", flush=True)
 

@@ -92,8 +92,10 @@ class MessageCreateSerializer(serializers.Serializer):
 
 
 class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    # distinct=False: these filter the ticket table itself (no join), and DISTINCT would make
+    # PostgreSQL sort every matching ticket before the page.
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, distinct=False)
     unassigned = django_filters.BooleanFilter(field_name="assignee", lookup_expr="isnull")
 
     class Meta:

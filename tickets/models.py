@@ -128,6 +128,9 @@ class Ticket(models.Model):
                          condition=models.Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["team", "sla_due_at", "id"], name="ticket_open_team_due",
                          condition=models.Q(status__in=OPEN_STATUSES)),
+            # Open tickets per channel (the inbox's channel counts) from the index alone.
+            models.Index(fields=["channel"], name="ticket_open_channel",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")

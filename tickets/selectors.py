@@ -277,6 +277,7 @@ def assignable_agents() -> QuerySet:
 def ticket_for_workspace(pk: int) -> Ticket:
     return (
         Ticket.objects.select_related("customer__tier", "assignee", "team", "order")
+        .defer("search_vector")
         .prefetch_related(
             Prefetch("messages", queryset=Message.objects.select_related("author")
                      .prefetch_related("attachments")),
