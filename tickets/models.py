@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -106,6 +107,9 @@ class Ticket(models.Model):
     # The nearest open SLA deadline, kept by the services that change the ticket.
     sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True)
     sla_breached = models.BooleanField(_("SLA breached"), default=False)
+    # Full-text document (subject, customer name, message text) kept by tickets/search.py on
+    # PostgreSQL, with a GIN index created by migration 0002; unused on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -117,6 +121,16 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status", "sla_due_at"], name="ticket_team"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer"),
             models.Index(fields=["order"], name="ticket_order"),
+            # The inbox walks these in SLA order and stops after a page (partial: open only).
+            models.Index(fields=["sla_due_at", "id"], name="ticket_open_due",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["assignee", "sla_due_at", "id"], name="ticket_open_assignee_due",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["team", "sla_due_at", "id"], name="ticket_open_team_due",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
+            # Open tickets per channel (the inbox's channel counts) from the index alone.
+            models.Index(fields=["channel"], name="ticket_open_channel",
+                         condition=models.Q(status__in=OPEN_STATUSES)),
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -234,3 +248,52 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} on #{self.ticket_id}"
+
+
+class CannedReply(models.Model):
+    """A reply template in both languages; `owner` empty means shared with every agent.
+
+    A minimal stand-in for the full template library, read only through
+    `tickets.selectors.reply_templates_for`.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    body_en = models.TextField(_("text (English)"))
+    body_zh_hans = models.TextField(_("text (Chinese)"), blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True,
+                              blank=True, on_delete=models.CASCADE, related_name="canned_replies",
+                              help_text=_("Empty: shared with every agent."))
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self):
+        return self.name
+
+    def body_for(self, language: str) -> str:
+        if language.lower().startswith("zh") and self.body_zh_hans:
+            return self.body_zh_hans
+        return self.body_en
+
+
+class SavedView(models.Model):
+    """An agent's own inbox view: a name and the inbox query string it stands for."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
+                              on_delete=models.CASCADE, related_name="saved_inbox_views")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_unique_name"),
+        ]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self):
+        return self.name

@@ -170,6 +170,7 @@ def _apply(*, current: dict[int, int | None], memberships: dict[int, Membership]
             dirty.append(membership)
     for new_id, customer_ids in moves.items():
         Customer.objects.filter(pk__in=customer_ids).update(tier_id=new_id, updated_at=now)
+    _rechoose_sla_policies([cid for ids in moves.values() for cid in ids], now=now)
     if dirty:
         # One INSERT ... ON CONFLICT UPDATE per batch: the rows exist and are locked; this is
         # much faster than bulk_update's CASE expressions.
@@ -183,6 +184,18 @@ def _apply(*, current: dict[int, int | None], memberships: dict[int, Membership]
                            send_message=send_messages)
         if award is not None:
             result.awards.append(award.pk)
+
+
+def _rechoose_sla_policies(customer_ids: list[int], *, now: datetime) -> None:
+    """A new tier can mean a new SLA policy (priority service) for the open tickets."""
+    from sla.services import on_customer_changed
+    from tickets.models import OPEN_STATUSES, Ticket
+
+    with_open_tickets = set(
+        Ticket.objects.filter(customer_id__in=customer_ids, status__in=OPEN_STATUSES)
+        .values_list("customer_id", flat=True))
+    for customer_id in sorted(with_open_tickets):
+        on_customer_changed(customer=Customer(pk=customer_id), at=now)
 
 
 def award_tier(*, customer_id: int, tier: Tier, now: datetime,
