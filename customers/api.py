@@ -28,6 +28,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from helpdesk.roles import Role, has_role
+from loyalty.api import LoyaltyFieldsMixin
 
 from .models import (
     Customer,
@@ -112,17 +113,17 @@ class IdentitySerializer(serializers.ModelSerializer):
         read_only_fields = ["is_primary"]
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(LoyaltyFieldsMixin, serializers.ModelSerializer):
     identities = IdentitySerializer(many=True, read_only=True)
-    tier = serializers.CharField(source="tier.name", read_only=True, default=None)
     order_count = serializers.IntegerField(read_only=True)
     lifetime_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     tags = serializers.SerializerMethodField()
 
     class Meta:
         model = Customer
-        fields = ["id", "name", "language", "time_zone", "identities", "tier", "order_count",
-                  "lifetime_value", "notes", "tags", "merged_into", "created_at", "updated_at"]
+        fields = ["id", "name", "language", "time_zone", "identities", "tier", "points",
+                  "store_credit", "order_count", "lifetime_value", "notes", "tags",
+                  "merged_into", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_tags(self, obj) -> list[str]:
@@ -165,7 +166,7 @@ def customers_with_totals():
     counting = Order.objects.filter(customer=OuterRef("pk")).counting().order_by() \
         .values("customer")
     return (
-        Customer.objects.active().select_related("tier")
+        Customer.objects.active().select_related("tier", "loyalty_wallet")
         .prefetch_related("identities", "tags")
         .annotate(
             order_count=Coalesce(Subquery(counting.annotate(n=Count("id")).values("n")),

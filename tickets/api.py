@@ -9,6 +9,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from customers.models import Customer, Order
+from sla.api import SLA_FIELDS, TicketSLAFields
+from sla.selectors import with_sla
 
 from . import placeholders, services
 from .models import Category, Channel, Message, Priority, Status, Team, Ticket
@@ -16,11 +18,12 @@ from .models import Category, Channel, Message, Priority, Status, Team, Ticket
 TICKET_FIELDS = [
     "id", "subject", "status", "priority", "category", "channel", "customer", "customer_name",
     "order", "team", "assignee", "tags", "created_at", "updated_at", "first_responded_at",
-    "solved_at", "last_message_at", "sla_due_at", "sla_breached",
+    "solved_at", "last_message_at", "sla_due_at",
+    *SLA_FIELDS,
 ]
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(TicketSLAFields, serializers.ModelSerializer):
     """A ticket as the API shows it. Other apps extend it by subclassing and adding to
     `Meta.fields` (e.g. SLA targets)."""
 
@@ -124,7 +127,7 @@ class TicketListCreateApi(generics.ListAPIView):
     pagination_class = NewestFirst
 
     def get_queryset(self):
-        return Ticket.objects.select_related("customer").prefetch_related("tags")
+        return with_sla(Ticket.objects.select_related("customer").prefetch_related("tags"))
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
     def post(self, request):
@@ -149,7 +152,7 @@ class TicketDetailApi(generics.RetrieveAPIView):
     serializer_class = TicketSerializer
 
     def get_queryset(self):
-        return Ticket.objects.select_related("customer").prefetch_related("tags")
+        return with_sla(Ticket.objects.select_related("customer").prefetch_related("tags"))
 
 
 class TicketMessagesApi(generics.ListAPIView):

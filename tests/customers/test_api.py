@@ -181,3 +181,19 @@ def test_the_schema_documents_the_commerce_endpoints(client, admin_user):
     for path in ["/api/v1/customers/", "/api/v1/orders/", "/api/v1/shipments/",
                  "/api/v1/tracking-events/"]:
         assert path in schema
+
+
+def test_the_customer_resource_shows_points_and_store_credit(client, agent):
+    from decimal import Decimal
+
+    from loyalty.services import grant_store_credit
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory()
+    grant_store_credit(customer=customer, granted_by=agent, amount=Decimal("20.00"),
+                       reason="Sorry for the delay")
+    client.force_login(agent)
+    data = client.get(f"/api/v1/customers/{customer.pk}/").json()
+    assert data["store_credit"] == "20.00"
+    assert data["points"] == 0
+    assert "tier" in data
