@@ -49,6 +49,7 @@ def acknowledge_if_closed(*, ticket: Ticket, policy: SLAPolicy | None,
     customer = Customer.objects.get(pk=ticket.customer_id)
     text = acknowledgement_text(customer=customer, ticket_id=ticket.pk, reopens=reopens,
                                 expected=expected)
+    # Imported here: the ticket services import the SLA services, which import this module.
     from tickets import services as ticket_services
 
     message = ticket_services.send_auto_reply(ticket=ticket, body_text=text, at=at)

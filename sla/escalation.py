@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from helpdesk.roles import Role
+from tickets import services as ticket_services
 from tickets.models import OPEN_STATUSES, PRIORITY_RANK, Priority, Ticket, TicketEvent
 
 from . import services, timeline
@@ -69,21 +70,24 @@ def escalate(*, timer_id: int, now: datetime | None = None) -> bool:
         timer = SLATimer.objects.select_related("policy__reassign_on_breach_to").get(pk=timer_id)
         policy = timer.policy
         done: dict = {}
+        fields = []
         if not ticket.sla_breached:
             ticket.sla_breached = True
-            Ticket.objects.filter(pk=ticket.pk).update(sla_breached=True)
-        if ticket.status in OPEN_STATUSES:
-            if policy.raise_priority_on_breach:
-                new = raised_priority(ticket.priority)
-                if new is not None:
-                    done["old_priority"], done["priority"] = ticket.priority, str(new)
-                    ticket.priority = new
-                    ticket.save(update_fields=["priority", "updated_at"])
-                    services.reapply_policy(ticket, at=now)
+            fields.append("sla_breached")
+        is_open = ticket.status in OPEN_STATUSES
+        new = raised_priority(ticket.priority) \
+            if is_open and policy.raise_priority_on_breach else None
+        if new is not None:
+            done["old_priority"], done["priority"] = ticket.priority, str(new)
+            ticket.priority = new
+            fields += ["priority", "updated_at"]
+        if fields:
+            ticket.save(update_fields=fields)
+        if new is not None:
+            services.reapply_policy(ticket, at=now)  # the new priority may match another
+        if is_open:
             agent = policy.reassign_on_breach_to
             if agent is not None and agent.is_active and ticket.assignee_id != agent.pk:
-                from tickets import services as ticket_services
-
                 ticket = ticket_services.assign(ticket=ticket, agent=agent, by=None, at=now)
                 done["reassigned_to"] = agent.get_full_name() or agent.get_username()
         if policy.notify_manager_on_breach:
