@@ -77,7 +77,7 @@ class InboxView(RoleRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             **sidebar,
             **_rows_context(self.request, query),
-            "filter_form": form,
+            "filter_fields": form.panel() if form.active_filters() else [],
             "active_filters": form.active_filters(),
             "agents": [(a.pk, a.get_full_name() or a.get_username()) for a in agents],
             "statuses": Status.choices,
@@ -123,7 +123,8 @@ def inbox_filters(request):
     """The filter panel, loaded the first time it is opened."""
     form = _filter_form(request, teams=selectors.inbox_sidebar(user=request.user)["teams"],
                         agents=list(selectors.assignable_agents()))
-    return render(request, "tickets/inbox.html#filters", {"filter_form": form})
+    return render(request, "tickets/inbox.html#filters",
+                  {"filter_fields": form.panel(), "query": form.query()})
 
 
 @role_required(Role.AGENT)

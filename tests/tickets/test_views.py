@@ -432,3 +432,14 @@ def test_without_htmx_a_refused_reply_shows_the_whole_page_with_the_reason(clien
     assert response.status_code == 422
     html = response.content.decode()
     assert "<html" in html and "Fill in before sending" in html
+
+
+def test_the_filter_panel_loads_with_the_current_choices_selected(client, agent, team):
+    client.force_login(agent)
+    html = client.get(reverse("tickets:inbox_filters"),
+                      {"view": "vip", "priority": "urgent", "team": team.pk}).content.decode()
+    assert '<option value="urgent" selected>' in html
+    assert f'<option value="{team.pk}" selected>' in html
+    assert 'name="view" value="vip"' in html
+    page = client.get(reverse("tickets:inbox"), {"priority": "urgent"}).content.decode()
+    assert '<option value="urgent" selected>' in page  # active filters show at once
