@@ -18,6 +18,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("loyalty/", include("loyalty.urls")),
     path("sla/", include("sla.urls")),
+    path("dashboards/", include("reports.urls")),
     path("api/v1/", include("helpdesk.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
