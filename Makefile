@@ -36,5 +36,10 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 
+# The large benchmark data set (bench/README.md); e.g. BENCH_ARGS="--tickets 20000 --reset".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kefu_bench
+bench-data: install
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py $(BENCH_ARGS)
+
 clean:
 	rm -rf var test-artifacts

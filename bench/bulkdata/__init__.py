@@ -1,0 +1,1 @@
+"""Large generated data for the benchmarks: plans, rows and the COPY loader."""
