@@ -78,6 +78,10 @@ class FilterForm(forms.Form):
     trend = forms.ChoiceField(label=_("Trend"), choices=TRENDS, required=False)
 
     def __init__(self, data, *, today: date):
+        data = data.copy()
+        if not data.get("period"):
+            # A shared link carries its dates: show it as a custom period.
+            data["period"] = "custom" if data.get("start") or data.get("end") else "30"
         super().__init__(data)
         self.today = today
 
