@@ -86,6 +86,16 @@ def prepare(log) -> None:
         log(f"facts: {cursor.rowcount:,} inserted in {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE reports_ticketfact")
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from reports.models import RefreshState
+    from tickets.models import Message, TicketEvent
+
+    RefreshState.objects.update_or_create(name=services.STATE, defaults={
+        "last_event_id": TicketEvent.objects.aggregate(m=Max("id"))["m"] or 0,
+        "last_message_id": Message.objects.aggregate(m=Max("id"))["m"] or 0,
+        "refreshed_at": timezone.now()})
     started = time.perf_counter()
     days = services.rebuild_rollup(log=log)
     log(f"rollup: {days} days rebuilt in {time.perf_counter() - started:.0f} s")

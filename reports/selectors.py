@@ -21,6 +21,9 @@ from .rollup import DIMS, fact_rows, grouped
 
 LIST_LIMIT = 20
 COUNT_CAP = 1000
+# "At risk" looks at clocks due this soon: a warning comes at 75% of the target by
+# default, so even a 7-day target warns less than two days before its deadline.
+AT_RISK_HORIZON = timedelta(days=3)
 AGE_BUCKETS = [  # (key, older than, younger than) in days
     ("lt1", None, 1), ("1to3", 1, 3), ("3to7", 3, 7), ("7to30", 7, 30), ("gt30", 30, None),
 ]
@@ -121,7 +124,7 @@ def trend(filters: Filters, by_day: dict[date, dict[str, int]] | None = None
 # --- right now ---------------------------------------------------------------------------
 
 def _open_tickets(filters: Filters) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
+    tickets = Ticket.objects.all()
     if filters.team_id is not None:
         tickets = tickets.filter(team_id=filters.team_id)
     if filters.channel:
@@ -139,11 +142,15 @@ class TicketList:
 
 
 def _listed(tickets: QuerySet[Ticket]) -> TicketList:
-    shown = list(tickets.select_related("customer", "customer__tier", "assignee", "team")
-                 .order_by("sla_due_at", "id")[:LIST_LIMIT])
-    if len(shown) < LIST_LIMIT:
-        return TicketList(shown, len(shown), False)
-    count = len(tickets.order_by().values_list("pk", flat=True)[:COUNT_CAP])
+    """The first tickets by deadline and how many there are (up to a cap): ids from the
+    (status, sla_due_at, id) index alone, then those few rows with what they show."""
+    open_ = tickets.filter(status__in=OPEN_STATUSES)
+    ids = list(open_.order_by("sla_due_at", "id").values_list("pk", flat=True)[:LIST_LIMIT])
+    shown = sorted(Ticket.objects.filter(pk__in=ids).select_related(
+        "customer", "customer__tier", "assignee", "team"), key=lambda t: (t.sla_due_at, t.pk))
+    count = len(ids)
+    if count == LIST_LIMIT:
+        count = len(open_.order_by().values_list("pk", flat=True)[:COUNT_CAP])
     return TicketList(shown, count, count >= COUNT_CAP)
 
 
@@ -153,10 +160,12 @@ def breaching_now(filters: Filters, *, now: datetime) -> TicketList:
 
 
 def at_risk(filters: Filters, *, now: datetime) -> TicketList:
-    """Open tickets not yet overdue whose running clock has passed its warning point."""
+    """Open tickets due within the next days whose running clock has passed its warning
+    point, soonest first."""
     warned = SLATimer.objects.filter(ticket_id=OuterRef("pk"), anchor_at__isnull=False,
                                      warn_at__lte=now, due_at__gt=now)
-    return _listed(_open_tickets(filters).filter(sla_due_at__gt=now).filter(Exists(warned)))
+    return _listed(_open_tickets(filters).filter(
+        sla_due_at__gt=now, sla_due_at__lte=now + AT_RISK_HORIZON).filter(Exists(warned)))
 
 
 # --- backlog and workload ----------------------------------------------------------------

@@ -24,6 +24,9 @@ BATCH = 1000
 # Ids re-read below the watermark on each run: a transaction that took an id before the
 # last run but committed after it is still seen.
 OVERLAP = 2000
+# At most this many new history rows and messages per run, so a backlog (after the
+# workers were down) is caught up in bounded transactions, run after run.
+MAX_NEW_IDS = 50_000
 # How long after a complaint a new order still counts as the customer coming back.
 REORDER_WINDOW = timedelta(days=365)
 STATE = "facts"
@@ -52,8 +55,10 @@ def refresh_changed(*, now: datetime) -> RefreshResult:
     locked), plus complaints whose customer has ordered again since."""
     state, _ = RefreshState.objects.get_or_create(name=STATE)
     state = RefreshState.objects.select_for_update().get(pk=state.pk)
-    last_event = TicketEvent.objects.aggregate(m=Max("id"))["m"] or 0
-    last_message = Message.objects.aggregate(m=Max("id"))["m"] or 0
+    last_event = min(TicketEvent.objects.aggregate(m=Max("id"))["m"] or 0,
+                     state.last_event_id + MAX_NEW_IDS)
+    last_message = min(Message.objects.aggregate(m=Max("id"))["m"] or 0,
+                       state.last_message_id + MAX_NEW_IDS)
     ids = set(TicketEvent.objects.filter(
         id__gt=max(0, state.last_event_id - OVERLAP), id__lte=last_event,
     ).values_list("ticket_id", flat=True))

@@ -13,6 +13,7 @@ from tickets.models import Category, Channel, Priority, Status
 
 from . import metrics, selectors
 from .filters import Filters
+from .formatting import css_class, format_value
 from .metrics import Summary
 
 WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"),
@@ -45,12 +46,24 @@ class Table:
     note: str = ""
     links: list[str | None] = field(default_factory=list)
 
-    @property
-    def lines(self) -> list[tuple[str | None, list[tuple[object, Column]]]]:
-        """Each row with its link (if any) and each value with its column, for templates."""
+    def lines(self) -> list[tuple[str | None, list[tuple[str, str]]]]:
+        """Each row with its link (if any) and each cell as (text, CSS class), formatted
+        here rather than in the template (dozens of rows of a dozen cells each)."""
         links = self.links or [None] * len(self.rows)
-        return [(link, list(zip(row, self.columns, strict=True)))
-                for link, row in zip(links, self.rows, strict=True)]
+        heat = self.chart is not None and self.chart.get("type") == "heatmap"
+        top = self.chart.get("max", 1) if heat else 1
+        result = []
+        for link, row in zip(links, self.rows, strict=True):
+            cells = []
+            for index, (value, column) in enumerate(zip(row, self.columns, strict=True)):
+                if heat and index:
+                    style = f"heat-{min(9, round(9 * (value or 0) / top))}"
+                    cells.append((format_value(value, column.kind), f"text-end {style}"))
+                else:
+                    cells.append((format_value(value, column.kind),
+                                  css_class(value, column.kind)))
+            result.append((link, cells))
+        return result
 
 
 def label(dim: str, value: str, names: dict[str, dict[str, str]]) -> str:
