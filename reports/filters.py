@@ -63,6 +63,12 @@ class Filters:
         return urlencode(params)
 
 
+def default_trend(start: date, end: date) -> str:
+    """Days for a month, weeks for a quarter or half year, months beyond."""
+    days = (end - start).days + 1
+    return "day" if days <= 31 else "week" if days <= 184 else "month"
+
+
 class FilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
     start = forms.DateField(label=_("From"), required=False,
@@ -110,9 +116,13 @@ class FilterForm(forms.Form):
         """The filters (the last 30 days, unfiltered, when the form is not valid)."""
         if not self.is_valid():
             return Filters(start=self.today - timedelta(days=29), end=self.today)
+        if not self.cleaned_data["trend"]:
+            self.data = self.data.copy()
+            self.data["trend"] = default_trend(self.cleaned_data["start"],
+                                               self.cleaned_data["end"])
         data = self.cleaned_data
         return Filters(start=data["start"], end=data["end"],
                        team_id=data["team"].pk if data["team"] else None,
                        channel=data["channel"] or "",
                        tier_id=data["tier"].pk if data["tier"] else None,
-                       trend=data["trend"] or "day")
+                       trend=data["trend"] or default_trend(data["start"], data["end"]))

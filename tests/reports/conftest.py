@@ -139,3 +139,18 @@ def refreshed(week):
 
     report_services.refresh_changed(now=NOW)
     return week
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rows_on_every_connection(django_db_setup):
+    """Playwright's sync API drives the browser tests from another context, where Django
+    hands out new connection objects that lack the serialized copy of the rows the data
+    migrations seed (roles, tiers, SLA policies), so `serialized_rollback` would restore
+    nothing after a browser test and every later test would miss them. Keep the copy on
+    the connection class, where every connection object finds it."""
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents

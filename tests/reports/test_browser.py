@@ -10,7 +10,7 @@ PERIOD = "?start=2026-03-02&end=2026-03-04"
 
 
 @pytest.fixture
-def shown_week(transactional_db, team, other_team, agent, other_agent, manager):
+def shown_week(team, other_team, agent, other_agent, manager):
     week = build_week(team=team, other_team=other_team, agent=agent, other_agent=other_agent,
                       manager=manager)
     services.refresh_changed(now=NOW)

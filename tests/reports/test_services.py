@@ -55,3 +55,15 @@ def test_a_deleted_ticket_leaves_the_reports_at_the_next_rebuild(refreshed):
     total = Rollup.objects.get(grain="day", start=sh(4).date(), side="created", filter_dim="",
                                dim="total")
     assert total.created == 2
+
+
+def test_the_rebuild_command(refreshed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("rebuild_reports", stdout=out)
+    assert "Reports rebuilt from 6 tickets." in out.getvalue()
+    call_command("rebuild_reports", "--rollup-only", stdout=out)
+    assert "Rollup rebuilt for 3 days." in out.getvalue()
