@@ -139,11 +139,11 @@ def test_the_rebuild_gives_the_same_rollup_as_the_incremental_refresh(refreshed)
     assert before == after and before
 
 
-@pytest.mark.parametrize("page", ["sla", "workload", "quality"])
-def test_every_table_has_rows_and_a_csv(refreshed, page):
+@pytest.mark.parametrize("name", ["sla", "workload", "quality"])
+def test_every_table_has_rows_and_a_csv(refreshed, name):
     from reports.exports import csv_lines
 
-    board = tables.PAGES[page](WEEK, now=NOW)
+    board = tables.PAGES[name](WEEK, now=NOW)
     for table in board.tables:
         lines = list(csv_lines(table))
         assert len(lines) == len(table.rows) + 1
