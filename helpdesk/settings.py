@@ -130,6 +130,8 @@ USE_TZ = True
 SHOP_NAME = env.str("SHOP_NAME", default="Kefu Demo Shop")
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="CNY")
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+# Answer a customer who writes outside business hours with when to expect a reply.
+KEFU_SLA_AUTO_ACKNOWLEDGE = env.bool("KEFU_SLA_AUTO_ACKNOWLEDGE", default=True)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

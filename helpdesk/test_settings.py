@@ -9,3 +9,6 @@ os.environ.setdefault("SECRET_KEY", "kefu-test-secret-key-only-for-the-test-suit
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Out-of-hours acknowledgements depend on the time of day the suite runs; the tests of
+# that feature turn them on (tests/sla/test_acknowledgements.py).
+KEFU_SLA_AUTO_ACKNOWLEDGE = False

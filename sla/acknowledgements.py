@@ -3,7 +3,8 @@
 It tells the customer when the team is back and by when they can expect an answer (the
 deadline of the running response clock), in the customer's language and time zone. At
 most one per ticket per closed period; sent as a queued outbound message through the
-ticket services, so the usual delivery machinery sends it.
+ticket services, so the usual delivery machinery sends it. Off when
+``settings.KEFU_SLA_AUTO_ACKNOWLEDGE`` is false (the test suite's default).
 """
 
 from collections.abc import Sequence
@@ -33,7 +34,8 @@ def acknowledge_if_closed(*, ticket: Ticket, policy: SLAPolicy | None,
     """Send the acknowledgement if ``at`` falls outside the policy calendar's hours and
     this closed period has none yet. Runs inside the caller's transaction."""
     now = now or timezone.now()
-    if policy is None or ticket.channel not in ACKNOWLEDGED_CHANNELS or at < now - FRESH_FOR:
+    if not settings.KEFU_SLA_AUTO_ACKNOWLEDGE or policy is None \
+            or ticket.channel not in ACKNOWLEDGED_CHANNELS or at < now - FRESH_FOR:
         return None
     schedule = policy.calendar.schedule
     if schedule.always_open or is_open(schedule, at):
@@ -47,6 +49,7 @@ def acknowledge_if_closed(*, ticket: Ticket, policy: SLAPolicy | None,
     customer = Customer.objects.get(pk=ticket.customer_id)
     text = acknowledgement_text(customer=customer, ticket_id=ticket.pk, reopens=reopens,
                                 expected=expected)
+    # Imported here: the ticket services import the SLA services, which import this module.
     from tickets import services as ticket_services
 
     message = ticket_services.send_auto_reply(ticket=ticket, body_text=text, at=at)

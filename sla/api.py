@@ -11,7 +11,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Metric, TimerState
-from .selectors import current_timers, share_calendars, ticket_policy, timer_status
+from .selectors import (
+    current_timers,
+    is_breached,
+    share_calendars,
+    ticket_policy,
+    timer_status,
+)
 
 SLA_FIELDS = ["first_response_due_at", "next_response_due_at", "resolution_due_at",
               "sla_policy", "sla_breached", "sla_timers"]
@@ -52,10 +58,11 @@ class TicketSLAFields(serializers.Serializer):
     next_response_due_at = serializers.SerializerMethodField()
     resolution_due_at = serializers.SerializerMethodField()
     sla_policy = serializers.SerializerMethodField()
-    sla_breached = serializers.BooleanField(read_only=True)
+    sla_breached = serializers.SerializerMethodField()
     sla_timers = serializers.SerializerMethodField()
 
     def _statuses(self, ticket) -> list:
+        """The current cycle of each metric."""
         cache = getattr(ticket, "_sla_statuses", None)
         if cache is None:
             now = self.context.get("now") or timezone.now()
@@ -87,6 +94,10 @@ class TicketSLAFields(serializers.Serializer):
     def get_sla_policy(self, ticket) -> str | None:
         policy = ticket_policy(ticket)
         return policy.name if policy is not None else None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_sla_breached(self, ticket) -> bool:
+        return is_breached(ticket, list(ticket.sla_timers.all()))
 
     @extend_schema_field(SLATimerSerializer(many=True))
     def get_sla_timers(self, ticket) -> list[dict]:

@@ -1,7 +1,8 @@
-"""What happens after a breach, as the breached clock's policy says: the priority goes up
-one step, the ticket's team manager is notified in the app and by email, and the ticket
-may be reassigned. Each breach is escalated once (claimed with a conditional UPDATE);
-each notification is emailed once (claimed the same way), with retries.
+"""What happens after a breach the sweep recorded, as the breached clock's policy says: the
+ticket is flagged ``sla_breached``, its priority goes up one step, the ticket's team
+manager is notified in the app and by email, and the ticket may be reassigned. Each
+breach is escalated once (claimed with a conditional UPDATE); each notification is
+emailed once (claimed the same way), with retries.
 """
 
 import logging
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from helpdesk.roles import Role
+from tickets import services as ticket_services
 from tickets.models import OPEN_STATUSES, PRIORITY_RANK, Priority, Ticket, TicketEvent
 
 from . import services, timeline
@@ -68,18 +70,24 @@ def escalate(*, timer_id: int, now: datetime | None = None) -> bool:
         timer = SLATimer.objects.select_related("policy__reassign_on_breach_to").get(pk=timer_id)
         policy = timer.policy
         done: dict = {}
-        if ticket.status in OPEN_STATUSES:
-            if policy.raise_priority_on_breach:
-                new = raised_priority(ticket.priority)
-                if new is not None:
-                    done["old_priority"], done["priority"] = ticket.priority, str(new)
-                    ticket.priority = new
-                    ticket.save(update_fields=["priority", "updated_at"])
-                    services.reapply_policy(ticket, at=now)
+        fields = []
+        if not ticket.sla_breached:
+            ticket.sla_breached = True
+            fields.append("sla_breached")
+        is_open = ticket.status in OPEN_STATUSES
+        new = raised_priority(ticket.priority) \
+            if is_open and policy.raise_priority_on_breach else None
+        if new is not None:
+            done["old_priority"], done["priority"] = ticket.priority, str(new)
+            ticket.priority = new
+            fields += ["priority", "updated_at"]
+        if fields:
+            ticket.save(update_fields=fields)
+        if new is not None:
+            services.reapply_policy(ticket, at=now)  # the new priority may match another
+        if is_open:
             agent = policy.reassign_on_breach_to
             if agent is not None and agent.is_active and ticket.assignee_id != agent.pk:
-                from tickets import services as ticket_services
-
                 ticket = ticket_services.assign(ticket=ticket, agent=agent, by=None, at=now)
                 done["reassigned_to"] = agent.get_full_name() or agent.get_username()
         if policy.notify_manager_on_breach:

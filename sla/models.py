@@ -286,10 +286,13 @@ class SLATimer(models.Model):
                                related_name="sla_timers", db_index=False)
     metric = models.CharField(_("metric"), max_length=16, choices=Metric.choices)
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    # Not indexed: only deleting a policy or calendar (rare) looks clocks up by them, and
+    # the sweep's updates stay cheaper without two more indexes.
     policy = models.ForeignKey(SLAPolicy, verbose_name=_("SLA policy"),
-                               on_delete=models.PROTECT, related_name="timers")
+                               on_delete=models.PROTECT, related_name="timers", db_index=False)
     calendar = models.ForeignKey(BusinessCalendar, verbose_name=_("calendar"),
-                                 on_delete=models.PROTECT, related_name="timers")
+                                 on_delete=models.PROTECT, related_name="timers",
+                                 db_index=False)
     target_minutes = models.PositiveIntegerField(_("target (minutes)"))
     business_hours = models.BooleanField(_("in business hours"), default=True)
     warn_at_percent = models.PositiveSmallIntegerField(_("warning at (percent of target)"),
@@ -420,7 +423,7 @@ class SLAEvent(models.Model):
     kind = models.CharField(_("event"), max_length=16, choices=SLAEventKind.choices)
     at = models.DateTimeField(_("at"))
     policy = models.ForeignKey(SLAPolicy, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+                               related_name="+", db_index=False)
     data = models.JSONField(default=dict, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -118,6 +118,12 @@ def ticket_policy(ticket: Ticket) -> SLAPolicy | None:
         return None
 
 
+def is_breached(ticket: Ticket, timers: list[SLATimer]) -> bool:
+    """Any target breached: from the clocks, so also right between the sweep recording a
+    breach and its escalation flagging the ticket (``Ticket.sla_breached``)."""
+    return ticket.sla_breached or any(t.state == TimerState.BREACHED for t in timers)
+
+
 def ticket_sla(ticket: Ticket, *, now: datetime) -> dict:
     """Context for the SLA strip of the ticket page (``templates/sla/_ticket_sla.html``)
     for a ticket loaded with :func:`with_sla`."""
@@ -127,7 +133,7 @@ def ticket_sla(ticket: Ticket, *, now: datetime) -> dict:
         "ticket": ticket,
         "policy": ticket_policy(ticket),
         "targets": [timer_status(t, now=now) for t in current_timers(timers)],
-        "breached": ticket.sla_breached,
+        "breached": is_breached(ticket, timers),
         "now": now,
     }
 

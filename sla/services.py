@@ -16,6 +16,7 @@ from customers.models import Customer
 from tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Ticket, TicketEvent
 
 from . import clocks, timeline
+from .acknowledgements import acknowledge_if_closed
 from .models import (
     RESPONSE_METRICS,
     BusinessCalendar,
@@ -63,8 +64,9 @@ class TicketClocks:
     def load(cls, ticket: Ticket) -> "TicketClocks":
         sla = (TicketSLA.objects.select_related("policy__calendar")
                .prefetch_related("policy__targets").filter(ticket=ticket).first())
+        # Locked: a sweep that is recording one of them finishes first (it never waits).
         timers = list(SLATimer.objects.filter(ticket=ticket).select_related("policy", "calendar")
-                      .order_by("metric", "cycle"))
+                      .select_for_update(of=("self",)).order_by("metric", "cycle"))
         clock = cls(ticket=ticket, sla=sla, timers=timers)
         if sla is not None and sla.policy is not None:
             clock.share_calendar(sla.policy)
@@ -95,7 +97,7 @@ class TicketClocks:
 def on_ticket_event(ticket: Ticket, event: str, *, at: datetime) -> None:
     """Bring the ticket's clocks up to date after a change made at ``at``."""
     trigger = Trigger(event)
-    # Every writer of a ticket's SLA rows holds the ticket's row lock (the sweep too).
+    # Ticket changes, escalations and tier changes lock the ticket, then its clocks.
     list(Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk", flat=True))
     clock = TicketClocks.load(ticket)
     if trigger in RECHOOSE:
@@ -109,8 +111,6 @@ def on_ticket_event(ticket: Ticket, event: str, *, at: datetime) -> None:
     _follow_status(clock, at=at)
     _save(clock)
     if trigger in (Trigger.OPENED, Trigger.CUSTOMER_MESSAGE):
-        from .acknowledgements import acknowledge_if_closed
-
         acknowledge_if_closed(ticket=ticket, policy=clock.policy, timers=clock.timers, at=at)
 
 

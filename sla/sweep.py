@@ -2,30 +2,38 @@
 
 It reads only the clocks whose ``check_at`` has passed (a range of a partial index), in
 batches, each batch set-based and in one transaction: a constant number of queries per
-batch, whatever the number of open tickets. Rows are claimed with
-``SELECT ... FOR UPDATE SKIP LOCKED`` (timers, then their tickets), so overlapping sweeps
-share the work instead of doing it twice, and never wait on a ticket an agent is
-changing; the unique constraint on (timer, kind) makes a second record of the same
-warning or breach impossible. Escalation of each breach (priority, manager, reassignment)
-runs in tasks enqueued after commit; the sweep retries those a lost task left undone.
+batch, whatever the number of open tickets; each clock row is updated once, and the SLA
+events and timeline rows are built by the database from the clock rows.
+
+Exactly once: the clocks are claimed with ``SELECT ... FOR UPDATE SKIP LOCKED``, so
+overlapping sweeps share the work instead of doing it twice and a sweep never waits on a
+clock a ticket change is updating (the ticket services lock a ticket, then its clocks,
+and wait; the sweep locks only clocks and never waits, so the two cannot deadlock); and
+the unique constraint on (timer, kind) makes a second record of the same warning or
+breach impossible.
+
+The sweep writes clocks, the SLA event log and the timeline, not tickets. Each breach is
+then escalated by a task enqueued after commit (priority, manager, reassignment, the
+ticket's ``sla_breached`` flag); the sweep enqueues again what a lost task left undone.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db import connection, transaction
+from django.db.models import DateTimeField, F, QuerySet, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from tickets.models import Ticket, TicketEvent
+from tickets.models import TicketEvent
 
 from . import timeline
-from .models import SLAEvent, SLAEventKind, SLAPolicy, SLATimer, TimerState
+from .models import SLAEvent, SLAEventKind, SLATimer, TimerState
 
 BATCH_SIZE = 1000
 # A breach whose escalation task has not run after this long is escalated again.
 ESCALATION_RETRY = timedelta(minutes=5)
-# Escalation task ids per enqueued task.
+# Breaches per enqueued escalation task.
 ESCALATION_CHUNK = 100
 # What the sweep reads of a clock.
 TIMER_FIELDS = ["id", "ticket_id", "metric", "cycle", "policy_id", "state", "anchor_at",
@@ -50,9 +58,9 @@ def sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE,
     now = now or timezone.now()
     total = SweepResult()
     for _ in range(max_batches):
-        claimed, processed, result = _sweep_batch(now=now, batch_size=batch_size)
+        claimed, result = _sweep_batch(now=now, batch_size=batch_size)
         total.add(result)
-        if claimed < batch_size or not processed:
+        if claimed < batch_size:
             break
     return total
 
@@ -63,91 +71,121 @@ def due_timers(*, now: datetime, batch_size: int) -> QuerySet[SLATimer]:
             .select_for_update(skip_locked=True).only(*TIMER_FIELDS)[:batch_size])
 
 
+@dataclass
+class _Batch:
+    """What one batch records, and the clock updates it makes (timer ids by update)."""
+
+    now: datetime
+    result: SweepResult = field(default_factory=SweepResult)
+    warned: list[int] = field(default_factory=list)
+    breached: list[int] = field(default_factory=list)
+    to_escalate: list[int] = field(default_factory=list)
+    updates: dict[str, list[int]] = field(default_factory=dict)
+
+    def update(self, kind: str, timer: SLATimer) -> None:
+        self.updates.setdefault(kind, []).append(timer.pk)
+
+    def values(self) -> dict[str, dict]:
+        retry_at = self.now + ESCALATION_RETRY
+        breached = {"state": TimerState.BREACHED, "breached_at": F("due_at"),
+                    "check_at": retry_at}
+        return {
+            "warned": {"warned_at": F("warn_at"), "check_at": F("due_at")},
+            "warned_and_breached": {"warned_at": F("warn_at"), **breached},
+            "breached": breached,
+            "check_due": {"check_at": F("due_at")},
+            "check_warning": {"check_at": F("warn_at")},
+            "retry": {"check_at": retry_at},
+            "nothing": {"check_at": None},
+        }
+
+
 @transaction.atomic
-def _sweep_batch(*, now: datetime, batch_size: int) -> tuple[int, int, SweepResult]:
-    """One batch: (timers claimed, timers processed, what was recorded)."""
-    result = SweepResult()
+def _sweep_batch(*, now: datetime, batch_size: int) -> tuple[int, SweepResult]:
+    """One batch: (clocks claimed, what was recorded)."""
     timers = list(due_timers(now=now, batch_size=batch_size))
+    batch = _Batch(now=now)
     if not timers:
-        return 0, 0, result
-    policies = SLAPolicy.objects.in_bulk({t.policy_id for t in timers})
+        return 0, batch.result
     for timer in timers:
-        timer.policy = policies[timer.policy_id]
-    locked = set(Ticket.objects.select_for_update(skip_locked=True)
-                 .filter(pk__in={t.ticket_id for t in timers}).values_list("pk", flat=True))
-    events: list[SLAEvent] = []
-    history: list[TicketEvent] = []
-    to_escalate: list[int] = []
-    breached_tickets: set[int] = set()
-    # Timer ids by the change to make; one UPDATE per kind of change.
-    warned: list[int] = []
-    breached: list[int] = []
-    retry: list[int] = []
-    check_at_warning: list[int] = []
-    check_at_due: list[int] = []
-    nothing_to_check: list[int] = []
-    processed = 0
-    for timer in timers:
-        if timer.ticket_id not in locked:
-            continue  # an agent is changing this ticket; next minute
-        processed += 1
-        if timer.state == TimerState.BREACHED:
-            if timer.escalated_at is None:  # the escalation task was lost: again
-                to_escalate.append(timer.pk)
-                retry.append(timer.pk)
-            else:
-                nothing_to_check.append(timer.pk)
-            continue
-        if timer.state != TimerState.ACTIVE or timer.due_at is None:
-            nothing_to_check.append(timer.pk)
-            continue
-        if timer.warned_at is None and timer.warn_at is not None and timer.warn_at <= now:
-            timer.warned_at = timer.warn_at
-            warned.append(timer.pk)
-            events.append(_event(timer, SLAEventKind.WARNED, at=timer.warn_at))
-            history.append(timeline.timer_event(timer, timeline.WARNED, at=timer.warn_at))
-            result.warned += 1
-        if timer.due_at <= now:
-            breached.append(timer.pk)
-            events.append(_event(timer, SLAEventKind.BREACHED, at=timer.due_at))
-            history.append(timeline.timer_event(timer, timeline.BREACHED, at=timer.due_at))
-            breached_tickets.add(timer.ticket_id)
-            to_escalate.append(timer.pk)
-            result.breached += 1
-        elif timer.next_check() == timer.due_at:
-            check_at_due.append(timer.pk)
-        else:
-            check_at_warning.append(timer.pk)
-    retry_at = now + ESCALATION_RETRY
-    changes = [
-        (warned, {"warned_at": F("warn_at"), "check_at": F("due_at")}),
-        (check_at_due, {"check_at": F("due_at")}),
-        (check_at_warning, {"check_at": F("warn_at")}),
-        (nothing_to_check, {"check_at": None}),
-        (retry, {"check_at": retry_at}),
-        # Last: a timer warned and breached in one sweep ends up breached.
-        (breached, {"state": TimerState.BREACHED, "breached_at": F("due_at"),
-                    "check_at": retry_at}),
-    ]
-    for ids, values in changes:
+        _look_at(timer, batch)
+    # The log and the timeline first, from the clocks as they were when they passed.
+    for ids, kind, what, instant in (
+            (batch.warned, SLAEventKind.WARNED, timeline.WARNED, "warn_at"),
+            (batch.breached, SLAEventKind.BREACHED, timeline.BREACHED, "due_at")):
         if ids:
-            SLATimer.objects.filter(pk__in=ids).update(**values)
-    if events:
-        SLAEvent.objects.bulk_create(events, ignore_conflicts=True)
-    if history:
-        TicketEvent.objects.bulk_create(history)
-    if breached_tickets:
-        Ticket.objects.filter(pk__in=breached_tickets, sla_breached=False).update(
-            sla_breached=True)
-    if to_escalate:
-        result.escalations = len(to_escalate)
+            _record(ids, kind=kind, what=what, instant=instant, now=now)
+    values = batch.values()
+    for kind, ids in batch.updates.items():
+        SLATimer.objects.filter(pk__in=ids).update(**values[kind])
+    if batch.to_escalate:
+        to_escalate = batch.to_escalate
+        batch.result.escalations = len(to_escalate)
         transaction.on_commit(lambda: _enqueue_escalations(to_escalate), robust=True)
-    return len(timers), processed, result
+    return len(timers), batch.result
 
 
-def _event(timer: SLATimer, kind: str, *, at: datetime) -> SLAEvent:
-    return SLAEvent(ticket_id=timer.ticket_id, timer_id=timer.pk, policy_id=timer.policy_id,
-                    kind=kind, at=at, data={"metric": timer.metric, "cycle": timer.cycle})
+def _look_at(timer: SLATimer, batch: _Batch) -> None:
+    now = batch.now
+    if timer.state == TimerState.BREACHED:
+        if timer.escalated_at is None:  # the escalation task was lost: again
+            batch.to_escalate.append(timer.pk)
+            batch.update("retry", timer)
+        else:
+            batch.update("nothing", timer)
+        return
+    if timer.state != TimerState.ACTIVE or timer.due_at is None:
+        batch.update("nothing", timer)  # paused or stopped since: nothing to check
+        return
+    warns = timer.warned_at is None and timer.warn_at is not None and timer.warn_at <= now
+    if warns:
+        batch.warned.append(timer.pk)
+        batch.result.warned += 1
+    if timer.due_at <= now:
+        batch.breached.append(timer.pk)
+        batch.update("warned_and_breached" if warns else "breached", timer)
+        batch.to_escalate.append(timer.pk)
+        batch.result.breached += 1
+    elif warns:
+        batch.update("warned", timer)
+    elif timer.next_check() == timer.due_at:
+        batch.update("check_due", timer)
+    else:
+        batch.update("check_warning", timer)
+
+
+def _record(timer_ids: list[int], *, kind: str, what: str, instant: str,
+            now: datetime) -> None:
+    """One SLA event and one timeline row per clock, built by the database from the clock
+    rows (INSERT ... SELECT): no Python object per row."""
+    clocks = SLATimer.objects.filter(pk__in=timer_ids).order_by()
+    _insert_from(SLAEvent, ["ticket", "timer", "kind", "at", "policy", "data", "recorded_at"],
+                 clocks.annotate(
+                     _kind=Value(kind), _at=F(instant),
+                     _data=JSONObject(metric="metric", cycle="cycle"),
+                     _recorded=Value(now, output_field=DateTimeField()),
+                 ).values_list("ticket_id", "id", "_kind", "_at", "policy_id", "_data",
+                               "_recorded"),
+                 ignore_conflicts=True)
+    _insert_from(TicketEvent, ["ticket", "kind", "data", "created_at"],
+                 clocks.annotate(
+                     _kind=Value(TicketEvent.Kind.SLA), _at=F(instant),
+                     _data=JSONObject(sla=Value(what), metric="metric", cycle="cycle",
+                                      due_at="due_at", policy="policy__name",
+                                      policy_zh="policy__name_zh_hans"),
+                 ).values_list("ticket_id", "_kind", "_data", "_at"))
+
+
+def _insert_from(model, fields: list[str], rows: QuerySet, *,
+                 ignore_conflicts: bool = False) -> None:
+    """INSERT INTO <model> (<fields>) <the SELECT the ORM compiles for rows>."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    select, params = rows.query.sql_with_params()
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {select}"
+                       f"{conflict}", params)
 
 
 def _enqueue_escalations(timer_ids: list[int]) -> None:

@@ -4,7 +4,7 @@
 rest of ``data`` carries the names and times needed to show it without another query.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
@@ -62,6 +62,8 @@ def _time(value: str | None) -> str:
     parsed = parse_datetime(value) if value else None
     if parsed is None:
         return ""
+    if timezone.is_naive(parsed):  # written by SQLite's JSON functions: UTC
+        parsed = parsed.replace(tzinfo=UTC)
     return formats.date_format(timezone.localtime(parsed), "SHORT_DATETIME_FORMAT")
 
 

@@ -1,5 +1,6 @@
 """The automatic out-of-hours acknowledgement."""
 
+import pytest
 import time_machine
 
 from sla.models import Acknowledgement, Metric, TimerState
@@ -10,6 +11,11 @@ from tickets.models import Category, Channel, DeliveryStatus, Direction, Message
 from .conftest import clock, sh
 
 NIGHT = sh(2025, 3, 10, 22, 30)
+
+
+@pytest.fixture(autouse=True)
+def acknowledgements_on(settings):
+    settings.KEFU_SLA_AUTO_ACKNOWLEDGE = True
 
 
 def open_at(customer, at, **kwargs):
@@ -74,6 +80,11 @@ def test_one_acknowledgement_per_closed_period(customer):
     write_at(ticket, sh(2025, 3, 11, 22), text="The next night")
     assert acknowledgements(ticket).count() == 2
     assert Acknowledgement.objects.filter(ticket=ticket).count() == 2
+
+
+def test_no_acknowledgement_when_switched_off(customer, settings):
+    settings.KEFU_SLA_AUTO_ACKNOWLEDGE = False
+    assert not acknowledgements(open_at(customer, NIGHT)).exists()
 
 
 def test_no_acknowledgement_during_opening_hours(customer):

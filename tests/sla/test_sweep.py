@@ -62,8 +62,8 @@ def test_the_breach_is_recorded_once_and_queued_for_escalation(customer):
     assert first.state == TimerState.BREACHED
     assert first.breached_at == sh(2025, 3, 10, 10, 15)
     ticket.refresh_from_db()
-    assert ticket.sla_breached
     assert ticket.sla_due_at == first.due_at  # still the nearest: overdue sorts first
+    assert not ticket.sla_breached  # the escalation flags the ticket
 
     second = sweep(now=sh(2025, 3, 10, 10, 21))
     assert (second.warned, second.breached, second.escalations) == (0, 0, 0)
@@ -88,6 +88,7 @@ def test_escalation_raises_priority_notifies_the_manager_and_emails_once(
     assert escalation.escalate(timer_id=timer.pk, now=sh(2025, 3, 10, 10, 22)) is False
 
     ticket.refresh_from_db()
+    assert ticket.sla_breached
     assert ticket.priority == Priority.HIGH
     timer.refresh_from_db()
     assert timer.escalated_at == sh(2025, 3, 10, 10, 21) and timer.check_at is None
