@@ -121,3 +121,21 @@ def test_the_beat_schedule_runs_the_refresh_and_the_monday_review():
     assert weekly["schedule"].tz == ZoneInfo("Asia/Shanghai")
     assert weekly["schedule"].hour == {8} and weekly["schedule"].day_of_week == {1}
     assert schedule["reports-review-sweep"]["task"] == "reports.tasks.sweep_reviews"
+
+
+def test_an_agent_with_every_target_met_is_praised(refreshed, manager, monkeypatch):
+    from reports import services
+    from tickets import services as ticket_services
+    from tickets.models import Status
+
+    from .conftest import at
+
+    monkeypatch.setattr(reviews, "MIN_TICKETS", 1)
+    with at(sh(4, 10, 30)):
+        ticket_services.assign(ticket=refreshed.e, agent=manager, by=manager, at=sh(4, 10, 30))
+        ticket_services.change_status(ticket=refreshed.e, status=Status.SOLVED, by=manager,
+                                      at=sh(4, 10, 30))
+    services.refresh_changed(now=NOW)
+    content = reviews.review_content(WEEK_START)
+    assert [(a["name"], a["fr_compliance"], a["first_contact_rate"])
+            for a in content["praise"]] == [("Mei Manager", 100.0, 100.0)]
