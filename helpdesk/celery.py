@@ -1,9 +1,12 @@
 """The Celery app. Every periodic task is declared here, in one list."""
 
 import os
+from zoneinfo import ZoneInfo
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
+from django_celery_beat.tzcrontab import TzAwareCrontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
@@ -47,5 +50,18 @@ app.conf.beat_schedule = {
     "scan-shipping-delays": {
         "task": "notices.tasks.scan_shipping_delays",
         "schedule": crontab(minute="*/5"),
+    },
+    "reports-refresh": {
+        "task": "reports.tasks.refresh",
+        "schedule": crontab(minute="*/2"),
+    },
+    "reports-weekly-review": {
+        "task": "reports.tasks.build_weekly_review",
+        "schedule": TzAwareCrontab(minute=0, hour=8, day_of_week="mon",
+                                   tz=ZoneInfo(settings.TIME_ZONE)),
+    },
+    "reports-review-sweep": {
+        "task": "reports.tasks.sweep_reviews",
+        "schedule": crontab(minute=17),
     },
 }

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sla",
     "replies",
     "notices",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("webhooks/", include("customers.webhooks.urls")),
     path("replies/", include("replies.urls")),
     path("notices/", include("notices.urls")),
+    path("dashboards/", include("reports.urls")),
     path("api/v1/", include("helpdesk.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

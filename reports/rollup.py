@@ -1,0 +1,192 @@
+"""Rebuild rollup rows from the facts, a whole day (or month) at a time, with
+``INSERT ... SELECT`` statements the ORM writes: the same SQL on SQLite and PostgreSQL.
+
+Each fact counts on its created day (first and next responses, repeat contacts,
+complaints) and, once resolved, on its resolution day (resolution, first-contact
+resolution, reopens), in every combination of one filter (none, team, channel or tier)
+and one breakdown (total, team, agent, channel, category, priority, tier, hour of week).
+Month rows are sums of the month's day rows.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce
+
+from .histogram import BUCKETS
+from .models import (
+    CREATED_MEASURES,
+    FR_HISTOGRAM,
+    MEASURES,
+    RES_HISTOGRAM,
+    RESOLVED_MEASURES,
+    Grain,
+    Rollup,
+    Side,
+    TicketFact,
+)
+
+# Dashboard filters with a rollup of their own, and the fact field each reads.
+FILTERS = {"": None, "team": "team_id", "channel": "channel", "tier": "tier_id"}
+# Breakdowns and the fact field (or expression) each groups by.
+DIMS = {
+    "total": None,
+    "team": "team_id",
+    "agent": "assignee_id",
+    "channel": "channel",
+    "category": "category",
+    "priority": "priority",
+    "tier": "tier_id",
+    "hour": "hour_of_week",
+}
+CREATED_ONLY_DIMS = {"hour"}
+
+HOUR_OF_WEEK = F("created_weekday") * 24 + F("created_hour")
+
+
+def created_measures() -> dict:
+    measures = {
+        "created": Count("pk"),
+        "fr_met": Count("pk", filter=Q(first_response="met")),
+        "fr_breached": Count("pk", filter=Q(first_response="breached")),
+        "fr_timed": Count("first_response_seconds"),
+        "fr_seconds": Coalesce(Sum("first_response_seconds"), 0),
+        "nr_met": Coalesce(Sum("next_responses_met"), 0),
+        "nr_breached": Coalesce(Sum("next_responses_breached"), 0),
+        "repeat_contacts": Count("pk", filter=Q(repeat_contact=True)),
+        "complaints": Count("pk", filter=Q(complaint=True)),
+        "reordered": Count("pk", filter=Q(complaint=True, reordered=True)),
+    }
+    measures.update({name: Count("pk", filter=Q(first_response_bucket=i))
+                     for i, name in enumerate(FR_HISTOGRAM)})
+    return measures
+
+
+def resolved_measures() -> dict:
+    measures = {
+        "resolved": Count("pk"),
+        "res_met": Count("pk", filter=Q(resolution="met")),
+        "res_breached": Count("pk", filter=Q(resolution="breached")),
+        "res_timed": Count("resolution_seconds"),
+        "res_seconds": Coalesce(Sum("resolution_seconds"), 0),
+        "first_contact": Count("pk", filter=Q(first_contact_resolution=True)),
+        "reopened": Count("pk", filter=Q(reopens__gt=0)),
+    }
+    measures.update({name: Count("pk", filter=Q(resolution_bucket=i))
+                     for i, name in enumerate(RES_HISTOGRAM)})
+    return measures
+
+
+def as_text(field: str | None):
+    if field is None:
+        return Value("")
+    if field == "hour_of_week":
+        return Cast(HOUR_OF_WEEK, CharField())
+    return Coalesce(Cast(F(field), CharField()), Value(""))
+
+
+def side_measures(side: str) -> dict:
+    return created_measures() if side == Side.CREATED else resolved_measures()
+
+
+def grouped(facts: QuerySet, *, side: str, filter_field: str | None,
+            dim_field: str | None, day: bool = True) -> QuerySet:
+    """Facts summed by (day,) filter value and breakdown value for one side; the columns
+    are named like the rollup's."""
+    day_field = "created_day" if side == Side.CREATED else "resolved_day"
+    keys = {"k_filter": as_text(filter_field), "k_value": as_text(dim_field)}
+    if day:
+        keys["k_start"] = F(day_field)
+    names = list(keys)
+    return facts.annotate(**keys).values(*names).annotate(**side_measures(side)).order_by()
+
+
+def _insert(selects: list[tuple[str, list]], columns: list[str]) -> None:
+    if not selects:
+        return
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = " UNION ALL ".join(s for s, _ in selects)
+    params = [p for _, ps in selects for p in ps]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({quoted}) {sql}", params)
+
+
+def _wrap(queryset: QuerySet, *, constants: dict, computed: list[str],
+          measures: Iterable[str]) -> tuple[str, list]:
+    """SELECT the rollup's columns from a grouped queryset: constants as parameters,
+    the other side's measures as zero."""
+    inner, params = queryset.query.sql_with_params()
+    present = set(measures)
+    parts, values = [], []
+    for name, value in constants.items():
+        parts.append(f"%s AS {connection.ops.quote_name(name)}")
+        values.append(value)
+    parts += [f"sub.{connection.ops.quote_name(c)}" for c in computed]
+    parts += [f"sub.{connection.ops.quote_name(m)}" if m in present else "0" for m in MEASURES]
+    return f"SELECT {', '.join(parts)} FROM ({inner}) sub", [*values, *params]
+
+
+DAY_COLUMNS = ["grain", "side", "filter_dim", "dim", "start", "filter_value", "value", *MEASURES]
+
+
+def rebuild_days(days: Iterable[date]) -> int:
+    """Replace the day rows of ``days`` (and the month rows of their months)."""
+    days = sorted(set(days))
+    if not days:
+        return 0
+    Rollup.objects.filter(grain=Grain.DAY, start__in=days).delete()
+    for side in Side.values:
+        day_field = "created_day" if side == Side.CREATED else "resolved_day"
+        facts = TicketFact.objects.filter(**{f"{day_field}__in": days})
+        measures = CREATED_MEASURES + FR_HISTOGRAM if side == Side.CREATED else \
+            RESOLVED_MEASURES + RES_HISTOGRAM
+        selects = []
+        for filter_dim, filter_field in FILTERS.items():
+            for dim, dim_field in DIMS.items():
+                if side == Side.RESOLVED and dim in CREATED_ONLY_DIMS:
+                    continue
+                queryset = grouped(facts, side=side, filter_field=filter_field,
+                                   dim_field=dim_field)
+                selects.append(_wrap(
+                    queryset, computed=["k_start", "k_filter", "k_value"], measures=measures,
+                    constants={"grain": Grain.DAY, "side": side, "filter_dim": filter_dim,
+                               "dim": dim}))
+        _insert(selects, DAY_COLUMNS)
+    rebuild_months({d.replace(day=1) for d in days})
+    return len(days)
+
+
+def rebuild_months(months: Iterable[date]) -> None:
+    for month in sorted(set(months)):
+        end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        Rollup.objects.filter(grain=Grain.MONTH, start=month).delete()
+        rows = (Rollup.objects.filter(grain=Grain.DAY, start__gte=month, start__lt=end)
+                .values("side", "filter_dim", "filter_value", "dim", "value")
+                .annotate(**{f"s_{m}": Sum(m) for m in MEASURES}).order_by())
+        inner, params = rows.query.sql_with_params()
+        qn = connection.ops.quote_name
+        columns = ["grain", "start", "side", "filter_dim", "filter_value", "dim", "value",
+                   *MEASURES]
+        select = ", ".join(["%s", "%s", *(f"sub.{qn(c)}" for c in columns[2:7]),
+                            *(f"sub.{qn('s_' + m)}" for m in MEASURES)])
+        table = qn(Rollup._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "
+                           f"SELECT {select} FROM ({inner}) sub", [Grain.MONTH, month, *params])
+
+
+def fact_rows(facts: QuerySet, *, side: str, dim: str) -> list[dict]:
+    """Rows shaped like the rollup's, summed straight from facts (for filters the rollup
+    does not keep, e.g. a team and a channel together)."""
+    rows = []
+    for row in grouped(facts, side=side, filter_field=None, dim_field=DIMS[dim], day=False):
+        row = {m: row.get(m, 0) or 0 for m in MEASURES} | {"dim": dim, "value": row["k_value"],
+                                                         "side": side}
+        rows.append(row)
+    return rows
+
+
+__all__ = ["BUCKETS", "DIMS", "FILTERS", "fact_rows", "rebuild_days", "rebuild_months"]
