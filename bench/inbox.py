@@ -1,7 +1,7 @@
 """Server-side speed of the inbox and the ticket page on the large generated database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kefu_bench \\
-        /work/main/.venv/bin/python bench/inbox.py --repeat 50
+        .venv/bin/python bench/inbox.py --repeat 50
 
 First it migrates (the inbox's indexes) and writes the search documents of tickets that
 bench/generate.py loaded with COPY (`reindex_ticket_search`, once; minutes at 1M tickets),
