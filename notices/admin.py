@@ -74,5 +74,5 @@ class DelayNoticeAdmin(ReadOnlyAdmin):
     list_display = ["id", "episode", "ticket", "language", "deliver_after", "created_at",
                     "withdrawn_at"]
     list_select_related = ["episode__shipment", "ticket"]
-    raw_id_fields = ["episode", "ticket", "message"]
+    raw_id_fields = ["episode", "ticket", "message", "coupon"]
     date_hierarchy = "created_at"

@@ -17,11 +17,13 @@ class NoticeSerializer(serializers.ModelSerializer):
     delivery_status = serializers.CharField(source="message.delivery_status", read_only=True)
     sent_at = serializers.DateTimeField(source="message.sent_at", read_only=True)
     subject = serializers.CharField(source="ticket.subject", read_only=True)
+    coupon = serializers.CharField(source="coupon.code", read_only=True, allow_null=True,
+                                   default=None)
 
     class Meta:
         model = DelayNotice
         fields = ["id", "ticket", "message", "subject", "language", "deliver_after",
-                  "delivery_status", "sent_at", "created_at", "withdrawn_at"]
+                  "delivery_status", "sent_at", "coupon", "created_at", "withdrawn_at"]
 
 
 class EpisodeSerializer(serializers.ModelSerializer):

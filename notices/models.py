@@ -317,6 +317,9 @@ class DelayNotice(models.Model):
                                    related_name="delay_notice", verbose_name=_("message"))
     language = models.CharField(_("language"), max_length=10)
     deliver_after = models.DateTimeField(_("held until"), null=True, blank=True)
+    coupon = models.OneToOneField("loyalty.Coupon", on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="delay_notice",
+                                  verbose_name=_("apology coupon"))
     created_at = models.DateTimeField(_("written"), db_index=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 

@@ -21,7 +21,7 @@ def delay_prefetch(lookup: str = "delay_episodes") -> Prefetch:
     """Add to a shipment queryset (or `shipments__delay_episodes` on orders) so the partial
     templates/notices/_shipment_delay.html renders without a query per shipment."""
     return Prefetch(lookup, queryset=DelayEpisode.objects.select_related(
-        "notice__message").order_by("-detected_at", "-id"))
+        "notice__message", "notice__coupon").order_by("-detected_at", "-id"))
 
 
 def open_episodes() -> QuerySet[DelayEpisode]:
@@ -58,7 +58,7 @@ def notices_for_order(order_id: int) -> QuerySet[DelayNotice]:
 
 
 def notice_list() -> QuerySet[DelayNotice]:
-    return DelayNotice.objects.select_related("episode", "message", "ticket").order_by(
+    return DelayNotice.objects.select_related("episode", "message", "ticket", "coupon").order_by(
         "-created_at", "-id")
 
 
@@ -88,6 +88,7 @@ class NoticeReport:
     withdrawn: int
     failed: int
     replied: int
+    with_coupon: int
     notified: ContactRate
     not_notified: ContactRate
 
@@ -131,6 +132,7 @@ def notice_report(*, since: datetime, until: datetime,
             failed=Count("id", filter=Q(message__delivery_status=DeliveryStatus.FAILED,
                                         withdrawn_at__isnull=True)),
             replied=Count("id", filter=Q(replied)),
+            with_coupon=Count("coupon"),
         )
     )
     contact = Exists(

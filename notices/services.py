@@ -18,17 +18,21 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from customers.models import Shipment, TrackingEvent
+from loyalty import services as loyalty
+from loyalty.models import GrantSource
 from tickets import events as ticket_events
 from tickets import services as ticket_services
 from tickets.models import Category, DeliveryStatus, Message, Status, TicketEvent
 
 from . import detection, rendering
 from .models import (
+    ApologyCoupon,
     DelayEpisode,
     DelayNotice,
     ExceptionStatus,
@@ -282,8 +286,9 @@ def _write_notice(episode_id: int, *, now: datetime) -> DelayNotice | None:
             code__in=[episode.exception_code, GENERIC_EXCEPTION])}
         status = wordings.get(episode.exception_code) or wordings.get(GENERIC_EXCEPTION)
         problem = status.wording(template.language) if status else ""
+    coupon = _apology_coupon(shipment=shipment, customer=customer, now=now)
     notice_text = rendering.render(template, rendering.facts(
-        shipment=shipment, language=template.language, problem=problem))
+        shipment=shipment, language=template.language, problem=problem, coupon=coupon))
     deliver_after = rules.deliver_after(now, customer.time_zone)
     message = ticket_services.send_proactive_message(
         customer=customer, subject=notice_text.subject, body_text=notice_text.body,
@@ -291,13 +296,35 @@ def _write_notice(episode_id: int, *, now: datetime) -> DelayNotice | None:
         at=now, kind="delay_notice")
     notice = DelayNotice.objects.create(
         episode=episode, ticket=message.ticket, message=message,
-        language=notice_text.language, deliver_after=deliver_after, created_at=now)
+        language=notice_text.language, deliver_after=deliver_after, coupon=coupon,
+        created_at=now)
     ticket_events.record(message.ticket, TicketEvent.Kind.NOTICE, at=now, action="written",
                          episode=episode.pk, reason=episode.reason, shipment=shipment.pk,
-                         deliver_after=deliver_after.isoformat() if deliver_after else None)
+                         deliver_after=deliver_after.isoformat() if deliver_after else None,
+                         coupon=coupon.code if coupon else None)
     episode.notice_state = NoticeState.NOTIFIED
     episode.save(update_fields=["notice_state"])
     return notice
+
+
+def _apology_coupon(*, shipment, customer, now: datetime):
+    """The customer's tier's apology coupon, once per order, granted through the loyalty
+    service against the notice budget; none when the budget is spent."""
+    if customer.tier_id is None:
+        return None
+    rule = ApologyCoupon.objects.filter(tier_id=customer.tier_id, enabled=True).first()
+    if rule is None or DelayNotice.objects.filter(
+            episode__shipment__order_id=shipment.order_id, coupon__isnull=False).exists():
+        return None
+    try:
+        return loyalty.grant_coupon(
+            customer=customer, granted_by=None, percent_off=rule.percent_off,
+            amount_off=rule.amount_off, expires_at=now + timedelta(days=rule.valid_days),
+            reason=f"Apology for the delay of order #{shipment.order.number}",
+            source=GrantSource.NOTICE)
+    except ValidationError as exc:  # NoticeBudgetExceeded, or a rule the service refuses
+        logger.info("No apology coupon for shipment %s: %s", shipment.pk, exc)
+        return None
 
 
 def _skip(episode: DelayEpisode, reason: str) -> None:

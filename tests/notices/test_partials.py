@@ -70,7 +70,7 @@ def test_the_partial_is_in_chinese_for_a_chinese_agent(db):
     shipment = late_shipment()
     notify(shipment)
     with translation.override("zh-hans"):
-        assert "已逾期" in render(shipment)
+        assert "延误" in render(shipment)
 
 
 def test_with_the_prefetch_a_list_of_shipments_renders_in_a_fixed_number_of_queries(

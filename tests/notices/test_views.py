@@ -106,3 +106,14 @@ def test_delayed_orders_take_the_same_queries_for_many_shipments(client, agent, 
     with django_assert_max_num_queries(10):
         response = client.get(reverse("notices:delayed"))
     assert response.content.decode().count('class="shipment-delay') == 32
+
+
+def test_the_proactive_ticket_opens_in_the_workspace_with_the_notice(client, agent, delays):
+    from notices.models import DelayNotice
+
+    delays(1)
+    notice = DelayNotice.objects.get()
+    client.force_login(agent)
+    response = client.get(reverse("tickets:detail", args=[notice.ticket_id]))
+    assert response.status_code == 200
+    assert "I&#x27;m tracking your order" in response.content.decode()
