@@ -21,6 +21,7 @@ from .ledgers import (
     InsufficientBalance,
     adjust_points,
     adjust_store_credit,
+    after_customer_merge,
     expire_points,
     redeem_points,
     spend_store_credit,
@@ -31,7 +32,8 @@ from .tiers import award_tier, recompute_all, recompute_customer, recompute_cust
 
 __all__ = [
     "ApprovalError", "CouponNotUsable", "InsufficientBalance", "NoticeBudgetExceeded",
-    "adjust_points", "adjust_store_credit", "approve_grant", "award_tier", "expire_points",
+    "adjust_points", "adjust_store_credit", "after_customer_merge", "approve_grant",
+    "award_tier", "expire_points",
     "grant_coupon", "grant_store_credit", "handle_order_changed", "recompute_all",
     "recompute_customer", "recompute_customers", "redeem_coupon", "redeem_points",
     "reject_grant", "spend_store_credit", "sync_order_points", "tier_for",

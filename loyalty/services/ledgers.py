@@ -224,3 +224,27 @@ def customers_with_expiring_points(*, now: datetime, limit: int = 5000) -> list[
                 | Q(lapsed_since_check=True))
         .values_list("customer_id", flat=True)[:limit]
     )
+
+
+@transaction.atomic
+def reconcile_wallets(*, customer_ids: list[int]) -> None:
+    """Set each wallet to the sum of the customer's ledger entries, after something moved
+    entries between customers (a merge of two customer records points the source's entries
+    at the target). Only then does a wallet differ from its ledger."""
+    for customer_id in sorted(set(customer_ids)):
+        wallet = locked_wallet(customer_id)
+        wallet.points = PointsEntry.objects.filter(customer_id=customer_id).aggregate(
+            total=Sum("points"))["total"] or 0
+        wallet.store_credit = StoreCreditEntry.objects.filter(
+            customer_id=customer_id).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        wallet.save(update_fields=["points", "store_credit", "updated_at"])
+
+
+def after_customer_merge(*, source_id: int, target_id: int) -> None:
+    """Call after merging customer `source_id` into `target_id`: balances from the moved
+    ledger entries, and both tiers from their orders now."""
+    from .tiers import recompute_customers
+
+    reconcile_wallets(customer_ids=[source_id, target_id])
+    recompute_customers(customer_ids=[source_id, target_id])
+

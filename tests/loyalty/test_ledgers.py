@@ -211,3 +211,25 @@ def test_two_concurrent_point_redemptions_cannot_overdraw(agent):
         thread.join(timeout=30)
     assert sorted(outcomes) == ["refused", "refused", "spent", "spent"]
     assert Wallet.objects.get(customer=customer).points == 20
+
+
+def test_after_a_merge_the_target_wallet_holds_both_ledgers_and_the_tier_follows(agent,
+                                                                                manager):
+    source, target = CustomerFactory(), CustomerFactory()
+    for customer in (source, target):
+        services.adjust_store_credit(customer=customer, amount=Decimal("10"), by=manager,
+                                     reason="Goodwill")
+        for _ in range(2):
+            order = OrderFactory(customer=customer, total=Decimal("100"))
+            services.handle_order_changed(order_id=order.pk)
+    # What the customers app's merge does: every row pointing at the source now points at
+    # the target (the target's own wallet and membership stay where they are).
+    for model in (PointsEntry, StoreCreditEntry):
+        model.objects.filter(customer=source).update(customer=target)
+    source.orders.update(customer=target)
+    services.after_customer_merge(source_id=source.pk, target_id=target.pk)
+    assert selectors.balances(target) == {"points": 400, "store_credit": Decimal("20.00")}
+    assert selectors.balances(source) == {"points": 0, "store_credit": Decimal("0.00")}
+    target.refresh_from_db()
+    source.refresh_from_db()
+    assert target.tier.name == "Silver" and source.tier is None

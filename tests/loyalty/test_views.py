@@ -375,10 +375,12 @@ def test_a_service_error_is_shown_in_chinese(client, agent, ticket, settings):
 def test_the_balances_partial_works_when_another_page_includes_it(agent, manager, customer):
     """The 360 page and the sidebar include it with only `customer` in their context."""
     from django.template.loader import render_to_string
+    from django.utils import translation
 
     services.adjust_store_credit(customer=customer, amount=Decimal("35"), by=manager,
                                  reason="Goodwill")
     services.grant_coupon(customer=customer, granted_by=agent, percent_off=Decimal("5"),
                           reason="Sorry")
-    html = render_to_string("loyalty/_customer_balances.html", {"customer": customer})
+    with translation.override("en"):
+        html = render_to_string("loyalty/_customer_balances.html", {"customer": customer})
     assert "¥35.00" in html and "5% off" in html
