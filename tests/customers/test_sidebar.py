@@ -61,7 +61,7 @@ def test_the_sidebar_query_count_does_not_grow_with_orders(client, agent,
         shipment = ShipmentFactory(order=OrderFactory(customer=order.customer))
         TrackingEventFactory(shipment=shipment)
         TicketFactory(customer=order.customer)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
 
 

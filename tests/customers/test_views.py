@@ -210,7 +210,7 @@ def test_the_customer_page_lets_other_apps_plug_in_balances_and_notices(client, 
         '<div id="balances">points of {{ customer.name }}</div>')
     (tmp_path / "notices" / "_customer_notices.html").write_text('<div id="notices">n</div>')
     settings.TEMPLATES = [{**settings.TEMPLATES[0],
-                           "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+                           "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     client.force_login(agent)
 
     html = client.get(reverse("customers:detail", args=[lin_wei.pk])).content.decode()
