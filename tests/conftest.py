@@ -284,7 +284,14 @@ def login(page, live_server):
     return do_login
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests use live_server, which needs async-unsafe DB access from the sync API."""
-    if any("page" in getattr(item, "fixturenames", ()) for item in items):
+    """Browser tests run last, after pytest-django's own ordering: Playwright leaves an asyncio
+    loop in the test thread, after which Django hands out new connection objects and
+    serialized_rollback can no longer restore the migration-seeded rows for the tests that
+    follow. Browser tests also use live_server, which needs async-unsafe DB access."""
+    browser = [item for item in items if "page" in getattr(item, "fixturenames", ())]
+    if browser:
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        others = [item for item in items if "page" not in getattr(item, "fixturenames", ())]
+        items[:] = others + browser
