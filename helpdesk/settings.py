@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "customers.models.OrderStatus",
         "ShipmentStatusEnum": "customers.models.ShipmentStatus",
         "TicketStatusEnum": "tickets.models.Status",
+        "GrantStatusEnum": "loyalty.models.grants.GrantStatus",
     },
 }
 
