@@ -295,3 +295,22 @@ def pytest_collection_modifyitems(config, items):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         others = [item for item in items if "page" not in getattr(item, "fixturenames", ())]
         items[:] = others + browser
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before a worker test's database is flushed, let the real worker finish what the test
+    set off (follow-up tasks too): a TRUNCATE racing a worker's row locks deadlocks."""
+    if "celery_worker_process" not in getattr(item, "fixturenames", ()):
+        return
+    from helpdesk.celery import app
+
+    deadline = time.monotonic() + 30
+    quiet_checks = 0
+    while time.monotonic() < deadline and quiet_checks < 2:
+        inspector = app.control.inspect(timeout=1.0)
+        busy = [tasks for reply in (inspector.active() or {}, inspector.reserved() or {})
+                for tasks in reply.values() if tasks]
+        quiet_checks = 0 if busy else quiet_checks + 1
+        if busy:
+            time.sleep(0.2)
