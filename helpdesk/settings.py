@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "helpdesk.context_processors.kefu",
+                "sla.context_processors.notifications",
             ],
         },
     },
