@@ -98,3 +98,13 @@ def describe(event: TicketEvent) -> str:
             parts.append(_("notified %(names)s") % {"names": ", ".join(data["notified"])})
         return "; ".join(parts)
     return _("SLA update")
+
+
+def css_class(event: TicketEvent) -> str:
+    """Red for a breach or an escalation, amber for a warning."""
+    what = (event.data or {}).get("sla")
+    if what in (BREACHED, ESCALATED):
+        return "text-danger"
+    if what == WARNED:
+        return "text-warning"
+    return "text-secondary"

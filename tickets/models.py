@@ -232,6 +232,7 @@ class TicketEvent(models.Model):
         SLA = "sla", _("SLA")
         NOTICE = "notice", _("Notice sent")
         DELIVERY = "delivery", _("Delivery")
+        LOYALTY = "loyalty", _("Coupon or store credit")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -54,3 +54,19 @@ def test_the_timeline_partial_renders_an_sla_item(customer):
     sweep(now=sh(2025, 3, 10, 10, 30))
     html = render_to_string("sla/_timeline_event.html", {"event": sla_items(ticket)["breached"]})
     assert 'data-sla="breached"' in html and "SLA breached: First response" in html
+
+
+def test_the_ticket_page_shows_sla_items_in_words_with_breaches_in_red(client, customer, team,
+                                                                       manager):
+    ticket = services.open_ticket(customer=customer, subject="Cracked", body_text="!",
+                                  category=Category.DAMAGED, team=team,
+                                  at=sh(2025, 3, 10, 10))
+    sweep(now=sh(2025, 3, 10, 10, 20))
+    client.force_login(manager)
+    html = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    items = [line for line in html.splitlines() if "timeline-event" in line]
+    breach = next(line for line in items if "SLA breached: First response" in line)
+    warning = next(line for line in items if "SLA warning: First response" in line)
+    assert "text-danger" in breach and "text-warning" in warning
+    assert any("SLA policy applied: Urgent issue" in line for line in items)
+    assert not any("'sla'" in line or "metric" in line for line in items)

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from ..models import Channel
+from ..timeline_wording import wording_for
 
 register = template.Library()
 
@@ -65,6 +66,9 @@ def event_text(event) -> str:
     """One line for a system event in the timeline."""
     from ..models import Priority, Status, TicketEvent
 
+    registered = wording_for(event.kind)
+    if registered:
+        return registered.text(event)
     data = event.data or {}
     actor = (event.actor.get_full_name() or event.actor.get_username()) if event.actor else \
         _("Kefu")
@@ -97,15 +101,6 @@ def event_text(event) -> str:
                 "actor": actor, "id": data["into"]}
         return _("%(actor)s merged tickets %(ids)s into this one") % {
             "actor": actor, "ids": ", ".join(f"#{i}" for i in data.get("merged") or [])}
-    if kind == TicketEvent.Kind.SLA:
-        outcome = data.get("outcome") or data.get("state") or ""
-        target = data.get("target_name") or data.get("target") or ""
-        if outcome == "breached":
-            return _("SLA breached: %(target)s") % {"target": target}
-        if outcome == "met":
-            return _("SLA met: %(target)s") % {"target": target}
-        return _("SLA: %(details)s") % {"details": data.get("text") or ", ".join(
-            f"{k} {v}" for k, v in data.items())}
     if kind == TicketEvent.Kind.NOTICE:
         return _("Notice sent to the customer: %(kind)s") % {
             "kind": data.get("kind") or data.get("text") or ""}
@@ -117,17 +112,16 @@ def event_text(event) -> str:
 
 @register.filter
 def event_class(event) -> str:
-    if event.kind == "sla" and (event.data or {}).get("outcome") == "breached":
-        return "text-danger"
-    if event.kind == "sla" and (event.data or {}).get("outcome") == "met":
-        return "text-success"
-    return "text-secondary"
+    registered = wording_for(event.kind)
+    return registered.css_class(event) if registered else "text-secondary"
 
 
 @register.filter
 def event_icon(event) -> str:
+    registered = wording_for(event.kind)
+    if registered:
+        return registered.icon
     return {
         "status": "bi-arrow-repeat", "assigned": "bi-person-check", "fields": "bi-pencil",
-        "merged": "bi-union", "sla": "bi-stopwatch", "notice": "bi-megaphone",
-        "delivery": "bi-send",
+        "merged": "bi-union", "notice": "bi-megaphone", "delivery": "bi-send",
     }.get(event.kind, "bi-dot")
