@@ -4,10 +4,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpdesk.admin_audit import AuditedModelAdmin
+from helpdesk.config_validation import opening_hours_problems
+from helpdesk.roles import Role, has_role
 from tickets.models import Category, Channel, Priority
 
-from .business_time import Schedule
-from .calendars import HolidayImportError, import_public_holidays
+from . import policies
+from .calendars import HolidayImportError, import_public_holidays, is_supported_country
 from .models import (
     BusinessCalendar,
     Holiday,
@@ -25,22 +28,18 @@ class OpeningIntervalFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        weekly: dict[int, list[tuple[int, int]]] = {}
+        intervals = []
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or data.get("start") is None \
-                    or data.get("end") is None:
-                continue
-            interval = OpeningInterval(weekday=data["weekday"], start=data["start"],
-                                       end=data["end"])
-            weekly.setdefault(interval.weekday, []).append(interval.minutes)
-        try:
-            Schedule(tz=timezone.get_default_timezone(), weekly=weekly)
-        except (ValueError, TypeError) as exc:
-            raise forms.ValidationError(
-                _("Opening hours overlap on the same weekday: %(error)s") % {"error": exc}
-            ) from exc
-        if not weekly and not self.instance.always_open:
+            if not data or data.get("DELETE") or form.errors \
+                    or data.get("start") is None or data.get("end") is None:
+                continue  # a row with its own error says so itself
+            intervals.append((data["weekday"], data["start"], data["end"]))
+        problems = opening_hours_problems(intervals)
+        if problems:
+            raise forms.ValidationError(problems)
+        if not intervals and not self.instance.always_open and not any(
+                form.errors for form in self.forms):
             raise forms.ValidationError(
                 _("Add opening hours, or mark the calendar as open 24/7."))
 
@@ -56,8 +55,34 @@ class HolidayInline(admin.TabularInline):
     extra = 0
 
 
+class BusinessCalendarForm(forms.ModelForm):
+    class Meta:
+        model = BusinessCalendar
+        fields = ["name", "time_zone", "always_open", "is_default", "holiday_country"]
+
+    def clean_is_default(self):
+        is_default = self.cleaned_data["is_default"]
+        if is_default:
+            other = (BusinessCalendar.objects.filter(is_default=True)
+                     .exclude(pk=self.instance.pk).first())
+            if other is not None:
+                raise forms.ValidationError(
+                    _("%(calendar)s is the default calendar. Untick its default box first: "
+                      "there is one default calendar.") % {"calendar": other})
+        return is_default
+
+    def clean_holiday_country(self):
+        country = self.cleaned_data["holiday_country"].strip().upper()
+        if country and not is_supported_country(country):
+            raise forms.ValidationError(
+                    _("%(country)s is not a country code the holiday import knows (e.g. CN, "
+                      "US, DE).") % {"country": country})
+        return country
+
+
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(AuditedModelAdmin):
+    form = BusinessCalendarForm
     list_display = ["name", "time_zone", "always_open", "is_default", "holiday_country"]
     list_filter = ["always_open", "is_default", "time_zone"]
     search_fields = ["name"]
@@ -79,7 +104,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AuditedModelAdmin):
     list_display = ["date", "name", "calendar"]
     list_filter = ["calendar"]
     date_hierarchy = "date"
@@ -104,6 +129,32 @@ class SLAPolicyForm(forms.ModelForm):
                   "raise_priority_on_breach", "notify_manager_on_breach",
                   "reassign_on_breach_to"]
 
+    def clean_reassign_on_breach_to(self):
+        agent = self.cleaned_data.get("reassign_on_breach_to")
+        if agent is not None and not (agent.is_active and has_role(agent, Role.AGENT)):
+            raise forms.ValidationError(
+                _("%(user)s cannot take tickets: choose an active agent.")
+                % {"user": agent.get_username()})
+        return agent
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        rule = policies.PolicyRule(
+            name=data.get("name") or "", position=data.get("position") or 0,
+            pk=self.instance.pk, is_active=bool(data.get("is_active")),
+            conditions=policies.conditions(
+                priorities=data.get("priorities") or (),
+                categories=data.get("categories") or (),
+                channels=data.get("channels") or (), tiers=data.get("tiers") or (),
+                teams=data.get("teams") or ()))
+        exclude = [self.instance.pk] if self.instance.pk else []
+        problems = policies.rule_problems(rule, policies.saved_rules(exclude=exclude))
+        if problems:
+            raise forms.ValidationError(problems)
+        return data
+
 
 class SLATargetInline(admin.TabularInline):
     model = SLATarget
@@ -111,8 +162,36 @@ class SLATargetInline(admin.TabularInline):
     max_num = 3
 
 
+class PolicyOrderFormSet(forms.BaseModelFormSet):
+    """The policy list's editable order and active boxes: a new order must not leave a
+    policy that can never match a ticket."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        changed = {form.instance.pk: form for form in self.forms if form.has_changed()}
+        if not changed:
+            return
+        rules = {rule.pk: rule for rule in policies.saved_rules()}
+        for pk, form in changed.items():
+            rule = rules[pk]
+            rules[pk] = policies.PolicyRule(
+                name=rule.name, pk=pk, conditions=rule.conditions,
+                position=form.cleaned_data.get("position", rule.position),
+                is_active=form.cleaned_data.get("is_active", rule.is_active))
+        choices = policies.match_choices()
+        problems: list[str] = []
+        for pk in changed:
+            others = [rule for key, rule in rules.items() if key != pk]
+            problems += [p for p in policies.rule_problems(rules[pk], others, choices)
+                         if p not in problems]
+        if problems:
+            raise forms.ValidationError(problems)
+
+
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(admin.ModelAdmin):
+class SLAPolicyAdmin(AuditedModelAdmin):
     form = SLAPolicyForm
     list_display = ["position", "name", "name_zh_hans", "is_active", "conditions", "calendar",
                     "warn_at_percent"]
@@ -135,6 +214,9 @@ class SLAPolicyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("calendar").prefetch_related(
             "tiers", "teams")
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=PolicyOrderFormSet, **kwargs)
 
     @admin.display(description=_("conditions"))
     def conditions(self, policy):

@@ -13,6 +13,11 @@ class HolidayImportError(ValueError):
     """The calendar's country is missing or not supported by the holidays package."""
 
 
+def is_supported_country(code: str) -> bool:
+    """True if the holidays package knows the public holidays of country ``code``."""
+    return code.strip().upper() in holidays.list_supported_countries()
+
+
 @transaction.atomic
 def import_public_holidays(*, calendar: BusinessCalendar, years: Iterable[int],
                            country: str | None = None, language: str | None = None) -> int:
@@ -21,7 +26,7 @@ def import_public_holidays(*, calendar: BusinessCalendar, years: Iterable[int],
     country = (country or calendar.holiday_country).strip().upper()
     if not country:
         raise HolidayImportError(_("Set the calendar's country for public holidays first."))
-    if country not in holidays.list_supported_countries():
+    if not is_supported_country(country):
         raise HolidayImportError(
             _("%(country)s is not a supported country code.") % {"country": country})
     kwargs = {"years": list(years)}

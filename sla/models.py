@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.config_validation import opening_hours_problems
+
 from .business_time import MINUTES_PER_DAY, Schedule, add_business_time, business_time_between
 
 ZERO = timedelta(0)
@@ -115,11 +117,11 @@ class OpeningInterval(models.Model):
         return _minute_of_day(self.start), end or MINUTES_PER_DAY
 
     def clean(self):
-        if self.start is None or self.end is None:
+        if self.start is None or self.end is None or self.weekday is None:
             return
-        start, end = self.minutes
-        if start >= end:
-            raise ValidationError(_("The opening time must be before the closing time."))
+        problems = opening_hours_problems([(self.weekday, self.start, self.end)])
+        if problems:
+            raise ValidationError(problems)
 
 
 class Holiday(models.Model):

@@ -1,11 +1,13 @@
 """Admins edit calendars, holidays and policies in the admin; the engine's rows are
 read-only there."""
 
+import html
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
+from helpdesk.models import AuditEntry
 from sla.models import BusinessCalendar, Holiday, SLAPolicy
 
 CHANGELISTS = ["businesscalendar", "holiday", "slapolicy", "slatimer", "slaevent",
@@ -29,32 +31,162 @@ def test_the_policy_list_filters_and_the_policy_form_has_targets(client, admin_u
     assert 'value="damaged"' in html and "checked" in html
 
 
-def test_an_admin_edits_a_policy(client, admin_user):
-    client.force_login(admin_user)
-    policy = SLAPolicy.objects.get(name="Routine")
+def _policy_form(client, policy, **changes):
+    """The policy's change form as the admin page posts it, with ``changes``; target
+    minutes by metric in ``targets``."""
     response = client.get(reverse("admin:sla_slapolicy_change", args=[policy.pk]))
     form = response.context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update({
-        "name": "Routine", "position": "60", "is_active": "on", "calendar": policy.calendar_id,
-        "categories": ["pre_sale", "order_status", "return_refund"], "warn_at_percent": "80",
-        "tiers": [], "teams": [], "priorities": [], "channels": [],
+        "name": policy.name, "name_zh_hans": policy.name_zh_hans,
+        "position": str(policy.position), "is_active": "on", "calendar": policy.calendar_id,
+        "categories": policy.categories, "priorities": policy.priorities,
+        "channels": policy.channels, "tiers": [t.pk for t in policy.tiers.all()],
+        "teams": [t.pk for t in policy.teams.all()],
+        "warn_at_percent": str(policy.warn_at_percent),
         "raise_priority_on_breach": "on", "notify_manager_on_breach": "on",
         "reassign_on_breach_to": "",
         "targets-TOTAL_FORMS": "3", "targets-INITIAL_FORMS": "3",
         "targets-MIN_NUM_FORMS": "0", "targets-MAX_NUM_FORMS": "3",
     })
+    minutes = changes.pop("targets", {})
     for index, target in enumerate(policy.targets.order_by("pk")):
         data.update({f"targets-{index}-id": target.pk, f"targets-{index}-policy": policy.pk,
                      f"targets-{index}-metric": target.metric,
-                     f"targets-{index}-minutes": "90" if target.metric == "first_response"
-                     else target.minutes, f"targets-{index}-business_hours": "on"})
-    response = client.post(reverse("admin:sla_slapolicy_change", args=[policy.pk]), data)
+                     f"targets-{index}-minutes": minutes.get(target.metric, target.minutes),
+                     f"targets-{index}-business_hours": "on"})
+    data.update(changes)
+    return data
+
+
+def _new_policy_form(**changes):
+    calendar = BusinessCalendar.objects.get(is_default=True)
+    data = {"name": "Damaged goods", "name_zh_hans": "", "position": "35", "is_active": "on",
+            "calendar": calendar.pk, "categories": ["damaged"], "priorities": [],
+            "channels": [], "tiers": [], "teams": [], "warn_at_percent": "75",
+            "notify_manager_on_breach": "on", "reassign_on_breach_to": "",
+            "targets-TOTAL_FORMS": "1", "targets-INITIAL_FORMS": "0",
+            "targets-MIN_NUM_FORMS": "0", "targets-MAX_NUM_FORMS": "3",
+            "targets-0-metric": "first_response", "targets-0-minutes": "10",
+            "targets-0-business_hours": "on"}
+    data.update(changes)
+    return data
+
+
+def _page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_an_admin_edits_a_policy_and_the_change_is_audited(client, admin_user):
+    client.force_login(admin_user)
+    policy = SLAPolicy.objects.get(name="Routine")
+    response = client.post(
+        reverse("admin:sla_slapolicy_change", args=[policy.pk]),
+        _policy_form(client, policy, position="60", warn_at_percent="80",
+                     categories=["pre_sale", "order_status", "return_refund"],
+                     targets={"first_response": 90}))
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     policy.refresh_from_db()
     assert policy.categories == ["pre_sale", "order_status", "return_refund"]
     assert policy.warn_at_percent == 80
     assert policy.target_for("first_response").minutes == 90
+
+    entry = AuditEntry.objects.get(action="admin.change", target_id=str(policy.pk))
+    assert entry.actor == admin_user
+    assert (entry.before["warn_at_percent"], entry.after["warn_at_percent"]) == (75, 80)
+    assert entry.after["categories"] == ["pre_sale", "order_status", "return_refund"]
+    [(row, before)] = entry.before["inlines"].items()
+    assert row.startswith("target #") and before == {"minutes": 120}
+    assert entry.after["inlines"][row] == {"minutes": 90}
+
+
+def test_a_policy_that_an_earlier_one_already_covers_is_refused(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:sla_slapolicy_add"), _new_policy_form())
+    assert response.status_code == 200
+    assert ("Damaged goods can never match a ticket: Urgent issue comes first and already "
+            "matches every ticket it would. Move it above Urgent issue or narrow Urgent "
+            "issue.") in _page_text(response)
+    assert not SLAPolicy.objects.filter(name="Damaged goods").exists()
+    assert not AuditEntry.objects.exists()
+
+    # Placed before the broader policy, it is fine.
+    response = client.post(reverse("admin:sla_slapolicy_add"), _new_policy_form(position="25"))
+    assert response.status_code == 302
+    policy = SLAPolicy.objects.get(name="Damaged goods")
+    assert policy.target_for("first_response").minutes == 10
+    entry = AuditEntry.objects.get(action="admin.add", target_id=str(policy.pk))
+    assert entry.after["categories"] == ["damaged"]
+    assert any(row.startswith("target #") for row in entry.after["inlines"])
+
+
+def test_widening_a_policy_over_later_ones_is_refused(client, admin_user):
+    client.force_login(admin_user)
+    policy = SLAPolicy.objects.get(name="Urgent issue")
+    response = client.post(reverse("admin:sla_slapolicy_change", args=[policy.pk]),
+                           _policy_form(client, policy, categories=[]))
+    assert response.status_code == 200
+    text = _page_text(response)
+    assert "VIP priority service can never match a ticket: Urgent issue comes first" in text
+    assert "Default can never match a ticket: Urgent issue comes first" in text
+    policy.refresh_from_db()
+    assert policy.categories == ["shipping_problem", "damaged", "wrong_item", "payment"]
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_policy_whose_conditions_no_ticket_has_is_refused(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:sla_slapolicy_add"),
+                           _new_policy_form(position="5", categories=["teapots"]))
+    assert response.status_code == 200
+    assert "Select a valid choice. teapots is not one of the available choices." \
+        in _page_text(response)
+    assert not SLAPolicy.objects.filter(name="Damaged goods").exists()
+
+
+def test_reassigning_breaches_to_someone_who_is_not_an_agent_is_refused(client, admin_user,
+                                                                      outsider):
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:sla_slapolicy_add"), _new_policy_form(
+        position="5", reassign_on_breach_to=str(outsider.pk)))
+    assert response.status_code == 200
+    assert f"{outsider.get_username()} cannot take tickets: choose an active agent." \
+        in _page_text(response)
+    assert not SLAPolicy.objects.filter(name="Damaged goods").exists()
+
+
+def _order_form(changes: dict[str, tuple[int, bool]]):
+    """The policy list's editable columns, with (position, active) changed by name."""
+    rows = list(SLAPolicy.objects.in_order())
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows)),
+            "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000", "_save": "Save"}
+    for index, policy in enumerate(rows):
+        position, active = changes.get(policy.name, (policy.position, policy.is_active))
+        data[f"form-{index}-id"] = str(policy.pk)
+        data[f"form-{index}-position"] = str(position)
+        if active:
+            data[f"form-{index}-is_active"] = "on"
+    return data
+
+
+def test_reordering_the_list_so_a_policy_can_never_match_is_refused(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:sla_slapolicy_changelist")
+    response = client.post(url, _order_form({"Default": (1, True)}))
+    assert response.status_code == 200
+    text = _page_text(response)
+    assert "Urgent issue can never match a ticket: Default comes first" in text
+    assert SLAPolicy.objects.get(name="Default").position == 80
+    assert not AuditEntry.objects.exists()
+
+    # Switching off the catch-all while it is first is fine, and audited.
+    response = client.post(url, _order_form({"Default": (1, False)}))
+    assert response.status_code == 302
+    default = SLAPolicy.objects.get(name="Default")
+    assert (default.position, default.is_active) == (1, False)
+    entry = AuditEntry.objects.get(action="admin.change", target_id=str(default.pk))
+    assert entry.before == {"position": 80, "is_active": True}
+    assert entry.after == {"position": 1, "is_active": False}
 
 
 def _calendar_form(name, intervals, always_open=False):
@@ -75,21 +207,90 @@ def _calendar_form(name, intervals, always_open=False):
 def test_an_admin_adds_a_calendar_with_hours_and_a_holiday(client, admin_user):
     client.force_login(admin_user)
     response = client.post(reverse("admin:sla_businesscalendar_add"), _calendar_form(
-        "Weekday team", [(0, "09:00", "12:00"), (0, "13:00", "18:00"), (4, "18:00", "00:00")]))
+        "Weekday team", [(0, "09:00", "12:00"), (0, "12:00", "18:00"), (4, "18:00", "00:00")]))
     assert response.status_code == 302
     calendar = BusinessCalendar.objects.get(name="Weekday team")
-    assert dict(calendar.schedule.weekly)[0] == ((540, 720), (780, 1080))
+    assert dict(calendar.schedule.weekly)[0] == ((540, 720), (720, 1080))
     assert dict(calendar.schedule.weekly)[4] == ((1080, 1440),)
     assert Holiday.objects.get(calendar=calendar).date == date(2025, 10, 1)
+    entry = AuditEntry.objects.get(action="admin.add", target_id=str(calendar.pk))
+    assert entry.actor == admin_user and entry.after["name"] == "Weekday team"
+    rows = entry.after["inlines"]
+    assert {"weekday": 4, "start": "18:00:00", "end": "00:00:00",
+            "calendar": f"Weekday team (#{calendar.pk})"} in rows.values()
+    assert any(row.get("name") == "National Day" for row in rows.values())
 
 
-def test_overlapping_hours_are_refused(client, admin_user):
+@pytest.mark.parametrize(("intervals", "message"), [
+    ([(0, "09:00", "12:00"), (0, "11:00", "18:00")],
+     "Monday: 09:00-12:00 and 11:00-18:00 overlap."),
+    ([(4, "21:00", "09:00")],
+     "Friday: 21:00-09:00 ends before it starts. Hours past midnight are two intervals: "
+     "until 24:00, then from 00:00 the next day."),
+])
+def test_bad_opening_hours_are_refused_with_the_reason(client, admin_user, intervals, message):
     client.force_login(admin_user)
-    response = client.post(reverse("admin:sla_businesscalendar_add"), _calendar_form(
-        "Overlap", [(0, "09:00", "12:00"), (0, "11:00", "18:00")]))
+    response = client.post(reverse("admin:sla_businesscalendar_add"),
+                           _calendar_form("Bad hours", intervals))
     assert response.status_code == 200
-    assert "overlap" in response.content.decode()
-    assert not BusinessCalendar.objects.filter(name="Overlap").exists()
+    assert _page_text(response).count(message) == 1
+    assert not BusinessCalendar.objects.filter(name="Bad hours").exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_changing_hours_to_overlap_is_refused_and_nothing_changes(client, admin_user,
+                                                                   shop_hours):
+    client.force_login(admin_user)
+    intervals = list(shop_hours.intervals.order_by("weekday"))
+    data = {"name": shop_hours.name, "time_zone": shop_hours.time_zone, "is_default": "on",
+            "holiday_country": "CN", "intervals-TOTAL_FORMS": str(len(intervals) + 1),
+            "intervals-INITIAL_FORMS": str(len(intervals)), "intervals-MIN_NUM_FORMS": "0",
+            "intervals-MAX_NUM_FORMS": "1000", "holidays-TOTAL_FORMS": "0",
+            "holidays-INITIAL_FORMS": "0", "holidays-MIN_NUM_FORMS": "0",
+            "holidays-MAX_NUM_FORMS": "1000"}
+    for index, interval in enumerate(intervals):
+        data.update({f"intervals-{index}-id": interval.pk,
+                     f"intervals-{index}-calendar": shop_hours.pk,
+                     f"intervals-{index}-weekday": interval.weekday,
+                     f"intervals-{index}-start": "09:00", f"intervals-{index}-end": "21:00"})
+    extra = len(intervals)
+    data.update({f"intervals-{extra}-weekday": 6, f"intervals-{extra}-start": "20:00",
+                 f"intervals-{extra}-end": "23:00"})
+    url = reverse("admin:sla_businesscalendar_change", args=[shop_hours.pk])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Sunday: 09:00-21:00 and 20:00-23:00 overlap." in _page_text(response)
+    assert shop_hours.intervals.count() == 7
+    assert not AuditEntry.objects.exists()
+
+    data[f"intervals-{extra}-start"] = "21:00"  # touching is fine: open until 23:00
+    assert client.post(url, data).status_code == 302
+    calendar = BusinessCalendar.objects.get(pk=shop_hours.pk)
+    assert dict(calendar.schedule.weekly)[6] == ((540, 1260), (1260, 1380))
+    entry = AuditEntry.objects.get(action="admin.change", target_id=str(shop_hours.pk))
+    [added] = entry.after["inlines"].values()
+    assert (added["weekday"], added["start"], added["end"]) == (6, "21:00:00", "23:00:00")
+
+
+def test_a_second_default_calendar_is_refused(client, admin_user, shop_hours):
+    client.force_login(admin_user)
+    data = _calendar_form("Night shift", [(0, "21:00", "00:00")])
+    data["is_default"] = "on"
+    response = client.post(reverse("admin:sla_businesscalendar_add"), data)
+    assert response.status_code == 200
+    assert ("Shop hours is the default calendar. Untick its default box first: there is one "
+            "default calendar.") in _page_text(response)
+    assert not BusinessCalendar.objects.filter(name="Night shift").exists()
+
+
+def test_an_unknown_holiday_country_is_refused(client, admin_user):
+    client.force_login(admin_user)
+    data = _calendar_form("Abroad", [(0, "09:00", "17:00")])
+    data["holiday_country"] = "XX"
+    response = client.post(reverse("admin:sla_businesscalendar_add"), data)
+    assert response.status_code == 200
+    assert "XX is not a country code the holiday import knows" in _page_text(response)
+    assert not BusinessCalendar.objects.filter(name="Abroad").exists()
 
 
 def test_a_calendar_without_hours_must_be_24_7(client, admin_user):
@@ -97,10 +298,23 @@ def test_a_calendar_without_hours_must_be_24_7(client, admin_user):
     response = client.post(reverse("admin:sla_businesscalendar_add"),
                            _calendar_form("Empty", []))
     assert response.status_code == 200
+    assert "Add opening hours, or mark the calendar as open 24/7." in _page_text(response)
     assert not BusinessCalendar.objects.filter(name="Empty").exists()
     response = client.post(reverse("admin:sla_businesscalendar_add"),
                            _calendar_form("Round the clock", [], always_open=True))
     assert response.status_code == 302
+
+
+def test_deleting_a_holiday_is_audited(client, admin_user, shop_hours):
+    client.force_login(admin_user)
+    holiday = Holiday.objects.create(calendar=shop_hours, date=date(2026, 2, 17),
+                                     name="Spring Festival")
+    response = client.post(reverse("admin:sla_holiday_delete", args=[holiday.pk]),
+                           {"post": "yes"})
+    assert response.status_code == 302
+    assert not Holiday.objects.filter(pk=holiday.pk).exists()
+    entry = AuditEntry.objects.get(action="admin.delete", target_id=str(holiday.pk))
+    assert entry.before["name"] == "Spring Festival" and entry.before["date"] == "2026-02-17"
 
 
 def test_the_import_holidays_action(client, admin_user, shop_hours):
