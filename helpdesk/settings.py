@@ -133,6 +133,8 @@ USE_TZ = True
 SHOP_NAME = env.str("SHOP_NAME", default="Kefu Demo Shop")
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="CNY")
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+# Kefu's own address as its users reach it: links in the emails Kefu sends to staff.
+KEFU_BASE_URL = env.str("KEFU_BASE_URL", default="http://127.0.0.1:8000")
 # Webhook signing secrets, used when none is configured in the admin (customers.WebhookSecret).
 SHOPIFY_WEBHOOK_SECRET = env.str("SHOPIFY_WEBHOOK_SECRET", default="")
 CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="")

@@ -118,6 +118,11 @@ def _enqueue_emails(notification_ids: list[int]) -> None:
         send_notification_email.delay(notification_id)
 
 
+def ticket_url(ticket_id: int) -> str:
+    """The ticket page's absolute address, for emails."""
+    return settings.KEFU_BASE_URL.rstrip("/") + reverse("tickets:detail", args=[ticket_id])
+
+
 def send_email(*, notification_id: int, now: datetime | None = None) -> bool:
     """Email one queued notification to its recipient. True if this call sent it."""
     now = now or timezone.now()
@@ -136,7 +141,7 @@ def send_email(*, notification_id: int, now: datetime | None = None) -> bool:
             "timer": notification.timer,
             "metric": timeline.metric_label(notification.timer.metric)
             if notification.timer else "",
-            "path": reverse("tickets:detail", args=[notification.ticket_id]),
+            "url": ticket_url(notification.ticket_id),
         }
         subject = render_to_string("sla/email/breach_subject.txt", context).strip()
         body = render_to_string("sla/email/breach_body.txt", context)

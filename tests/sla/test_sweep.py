@@ -79,7 +79,8 @@ def test_a_lost_escalation_is_queued_again_by_a_later_sweep(customer):
 
 
 def test_escalation_raises_priority_notifies_the_manager_and_emails_once(
-        customer, team, manager, smtp_server):
+        customer, team, manager, smtp_server, settings):
+    settings.KEFU_BASE_URL = "https://support.shop.example/"
     ticket = urgent_ticket(customer, team=team)
     sweep(now=sh(2025, 3, 10, 10, 20))
     timer = clock(ticket, FR)
@@ -104,7 +105,11 @@ def test_escalation_raises_priority_notifies_the_manager_and_emails_once(
     [email] = smtp_server.wait_for(1)
     assert email["To"] == manager.email
     assert f"#{ticket.pk}" in email["Subject"] and "First response" in email["Subject"]
-    assert f"/tickets/{ticket.pk}/" in email.get_content()
+    # The link works from a mail client: absolute, on Kefu's own address.
+    link = f"https://support.shop.example/tickets/{ticket.pk}/"
+    lines = email.get_content().splitlines()
+    assert f"Open the ticket in Kefu: {link}" in lines
+    assert "Deadline: March 10, 2025, 10:15 a.m." in lines
     assert len(smtp_server.wait_for(2, timeout=1)) == 1
     notification.refresh_from_db()
     assert notification.email_status == EmailStatus.SENT
@@ -237,3 +242,68 @@ def test_overlapping_sweeps_record_each_breach_once():
     assert sum(r.breached for r in results) == len(tickets)
     assert SLAEvent.objects.filter(kind=SLAEventKind.BREACHED).count() == len(tickets)
     assert TicketEvent.objects.filter(kind="sla", data__sla="breached").count() == len(tickets)
+
+
+def _at_once(count: int, work) -> list:
+    """Run ``work(index)`` in ``count`` threads started together, each on its own
+    database connection; returns their results."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+    errors: list = []
+
+    def run(index):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as exc:  # reported by the test
+            errors.append(exc)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="concurrent transactions with row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_escalations_notify_and_email_each_manager_once_per_breach(
+        team, manager, smtp_server):
+    """The beat's sweep and a worker (or a retried task) escalate the same breaches at the
+    same moment, and two email tasks send the same notifications at the same moment."""
+    second_manager = UserFactory(username="max", role="manager", email="max@kefu.example")
+    customers = CustomerFactory.create_batch(3)
+    tickets = [urgent_ticket(customers[i % 3]) for i in range(20)]  # no team: all managers
+    sweep(now=sh(2025, 3, 10, 10, 20))
+    timers = list(SLATimer.objects.filter(state=TimerState.BREACHED).order_by("pk"))
+    assert len(timers) == len(tickets)
+
+    escalated = _at_once(3, lambda i: sum(
+        escalation.escalate(timer_id=t.pk, now=sh(2025, 3, 10, 10, 21)) for t in
+        (timers if i % 2 else reversed(timers))))
+    assert sum(escalated) == len(timers)
+    for ticket in tickets:
+        ticket.refresh_from_db()
+        assert ticket.priority == Priority.HIGH  # urgent policy's ticket raised one step
+        assert sla_history(ticket, "escalated").count() == 1
+    assert SLAEvent.objects.filter(kind=SLAEventKind.ESCALATED).count() == len(timers)
+    pairs = list(Notification.objects.values_list("recipient_id", "timer_id"))
+    assert sorted(pairs) == sorted((m.pk, t.pk) for m in (manager, second_manager)
+                                   for t in timers)
+
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    sent = _at_once(2, lambda i: sum(escalation.send_email(notification_id=pk)
+                                     for pk in (ids if i else reversed(ids))))
+    assert sum(sent) == len(ids)
+    emails = smtp_server.wait_for(len(ids))
+    assert len(smtp_server.wait_for(len(ids) + 1, timeout=1)) == len(ids)
+    assert sorted((e["To"], e["Subject"]) for e in emails) == sorted(
+        {(e["To"], e["Subject"]) for e in emails})
+    assert Notification.objects.filter(email_status=EmailStatus.SENT).count() == len(ids)

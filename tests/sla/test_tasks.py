@@ -1,9 +1,11 @@
 """The SLA tasks on a real Celery worker process."""
 
+import re
 import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -63,6 +65,13 @@ def test_a_breach_is_recorded_once_when_two_sweeps_run_at_once(worker_smtp_serve
     assert len(emails) == DUE
     assert {e["To"] for e in emails} == {manager.email}
     assert len({e["Subject"] for e in emails}) == DUE
+    # Each email links to its own ticket, with Kefu's absolute address.
+    base = settings.KEFU_BASE_URL.rstrip("/")
+    assert base.startswith(("http://", "https://"))
+    for email in emails:
+        number = re.search(r"#(\d+)", email["Subject"]).group(1)
+        assert f"Open the ticket in Kefu: {base}/tickets/{number}/" in \
+            email.get_content().splitlines()
     assert wait_until(lambda: Notification.objects.filter(
         email_status=EmailStatus.SENT).count() == DUE)
     # Another sweep finds nothing left to do.
