@@ -120,6 +120,17 @@ def test_a_policy_that_an_earlier_one_already_covers_is_refused(client, admin_us
     assert any(row.startswith("target #") for row in entry.after["inlines"])
 
 
+def test_the_reason_is_given_in_the_admins_language(client, admin_user):
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(reverse("admin:sla_slapolicy_add"), _new_policy_form())
+    assert response.status_code == 200
+    assert "Damaged goods 永远不会匹配任何工单：Urgent issue 排在前面" in _page_text(response)
+    response = client.post(reverse("admin:sla_businesscalendar_add"), _calendar_form(
+        "Overlap", [(0, "09:00", "12:00"), (0, "11:00", "18:00")]))
+    assert "星期一：09:00-12:00 与 11:00-18:00 重叠。" in _page_text(response)
+
+
 def test_widening_a_policy_over_later_ones_is_refused(client, admin_user):
     client.force_login(admin_user)
     policy = SLAPolicy.objects.get(name="Urgent issue")
