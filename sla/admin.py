@@ -9,7 +9,7 @@ from helpdesk.config_validation import opening_hours_problems
 from helpdesk.roles import Role, has_role
 from tickets.models import Category, Channel, Priority
 
-from . import policies
+from . import policies, services
 from .calendars import HolidayImportError, import_public_holidays, is_supported_country
 from .models import (
     BusinessCalendar,
@@ -42,6 +42,23 @@ class OpeningIntervalFormSet(forms.BaseInlineFormSet):
                 form.errors for form in self.forms):
             raise forms.ValidationError(
                 _("Add opening hours, or mark the calendar as open 24/7."))
+
+
+class ReappliedOnChange:
+    """Saving or deleting rows of this admin changes how open tickets are measured: the
+    workers bring their clocks up to date after the change is committed."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.configuration_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.configuration_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.configuration_changed()
 
 
 class OpeningIntervalInline(admin.TabularInline):
@@ -81,7 +98,7 @@ class BusinessCalendarForm(forms.ModelForm):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(AuditedModelAdmin):
+class BusinessCalendarAdmin(ReappliedOnChange, AuditedModelAdmin):
     form = BusinessCalendarForm
     list_display = ["name", "time_zone", "always_open", "is_default", "holiday_country"]
     list_filter = ["always_open", "is_default", "time_zone"]
@@ -94,17 +111,19 @@ class BusinessCalendarAdmin(AuditedModelAdmin):
         year = timezone.localdate().year
         for calendar in queryset:
             try:
-                added = import_public_holidays(calendar=calendar, years=[year, year + 1])
+                added = import_public_holidays(calendar=calendar, years=[year, year + 1],
+                                               by=request.user)
             except HolidayImportError as exc:
                 self.message_user(request, f"{calendar}: {exc}", messages.ERROR)
                 continue
             self.message_user(request, ngettext(
                 "%(calendar)s: %(count)d holiday added.", "%(calendar)s: %(count)d holidays added.",
                 added) % {"calendar": calendar, "count": added}, messages.SUCCESS)
+        services.configuration_changed()
 
 
 @admin.register(Holiday)
-class HolidayAdmin(AuditedModelAdmin):
+class HolidayAdmin(ReappliedOnChange, AuditedModelAdmin):
     list_display = ["date", "name", "calendar"]
     list_filter = ["calendar"]
     date_hierarchy = "date"
@@ -191,7 +210,7 @@ class PolicyOrderFormSet(forms.BaseModelFormSet):
 
 
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(AuditedModelAdmin):
+class SLAPolicyAdmin(ReappliedOnChange, AuditedModelAdmin):
     form = SLAPolicyForm
     list_display = ["position", "name", "name_zh_hans", "is_active", "conditions", "calendar",
                     "warn_at_percent"]

@@ -6,6 +6,8 @@ import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from helpdesk import audit
+
 from .models import BusinessCalendar, Holiday
 
 
@@ -20,9 +22,11 @@ def is_supported_country(code: str) -> bool:
 
 @transaction.atomic
 def import_public_holidays(*, calendar: BusinessCalendar, years: Iterable[int],
-                           country: str | None = None, language: str | None = None) -> int:
+                           country: str | None = None, language: str | None = None,
+                           by=None) -> int:
     """Add the public holidays of ``country`` (default: the calendar's) for ``years``.
-    Dates already on the calendar are kept as they are. Returns the number added."""
+    Dates already on the calendar are kept as they are. Returns the number added; the
+    audit trail records what was added and by whom."""
     country = (country or calendar.holiday_country).strip().upper()
     if not country:
         raise HolidayImportError(_("Set the calendar's country for public holidays first."))
@@ -42,4 +46,7 @@ def import_public_holidays(*, calendar: BusinessCalendar, years: Iterable[int],
     new = [Holiday(calendar=calendar, date=day, name="; ".join(names)[:200])
            for day, names in found.items() if day not in existing]
     Holiday.objects.bulk_create(new)
+    if new:
+        audit.record(actor=by, action="sla.holidays_imported", target=calendar, after={
+            "country": country, "holidays": {h.date.isoformat(): h.name for h in new}})
     return len(new)

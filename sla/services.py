@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import transaction
+from django.utils import timezone
 
 from customers.models import Customer
 from tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Ticket, TicketEvent
@@ -40,11 +41,12 @@ class Trigger(StrEnum):
     FIELDS_CHANGED = "fields_changed"      # priority, category, channel changed
     ASSIGNED = "assigned"                  # assign (the team is a policy condition)
     TIER_CHANGED = "tier_changed"          # the customer's loyalty tier changed
+    CONFIG_CHANGED = "config_changed"      # an admin changed policies or calendars
 
 
 # Triggers after which the policy is chosen again.
 RECHOOSE = {Trigger.OPENED, Trigger.CUSTOMER_MESSAGE, Trigger.FIELDS_CHANGED, Trigger.ASSIGNED,
-            Trigger.TIER_CHANGED}
+            Trigger.TIER_CHANGED, Trigger.CONFIG_CHANGED}
 
 
 @dataclass
@@ -102,6 +104,8 @@ def on_ticket_event(ticket: Ticket, event: str, *, at: datetime) -> None:
     clock = TicketClocks.load(ticket)
     if trigger in RECHOOSE:
         _choose_policy(clock, at=at)
+    if trigger == Trigger.CONFIG_CHANGED:
+        _apply_current_policy(clock, at=at)
     if trigger in (Trigger.OPENED, Trigger.CUSTOMER_MESSAGE):
         _start_clocks(clock, at=at, customer_wrote_again=trigger == Trigger.CUSTOMER_MESSAGE)
     if trigger == Trigger.AGENT_REPLIED:
@@ -122,6 +126,30 @@ def on_customer_changed(*, customer: Customer, at: datetime) -> int:
     for ticket in tickets:
         on_ticket_event(ticket, Trigger.TIER_CHANGED, at=at)
     return len(tickets)
+
+
+def configuration_changed() -> None:
+    """An admin changed policies, targets, opening hours or holidays: once the change is
+    committed, the workers bring every open ticket's clocks up to date."""
+    from .tasks import reapply_configuration
+
+    transaction.on_commit(lambda: reapply_configuration.delay(), robust=True)
+
+
+def reapply_configuration(*, after_id: int = 0, batch_size: int = 200,
+                          at: datetime | None = None) -> int | None:
+    """Choose the policy again for the next ``batch_size`` open tickets after ``after_id``
+    and measure their running and paused clocks under its current targets and calendar
+    (the time already counted is kept). Returns the last ticket done, None when all are."""
+    at = at or timezone.now()
+    ids = list(Ticket.objects.filter(status__in=OPEN_STATUSES, pk__gt=after_id)
+               .order_by("pk").values_list("pk", flat=True)[:batch_size])
+    for pk in ids:
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
+            if ticket is not None and ticket.status in OPEN_STATUSES:
+                on_ticket_event(ticket, Trigger.CONFIG_CHANGED, at=at)
+    return ids[-1] if len(ids) == batch_size else None
 
 
 def reapply_policy(ticket: Ticket, *, at: datetime) -> None:
@@ -159,6 +187,28 @@ def _choose_policy(clock: TicketClocks, *, at: datetime) -> None:
         if target is not None and not timer.is_stopped and timer.state != TimerState.BREACHED:
             clocks.apply_policy(timer, at=at, policy=policy, target=target)
             clock.touch(timer, [], changed=True)
+
+
+def _apply_current_policy(clock: TicketClocks, *, at: datetime) -> None:
+    """Running and paused clocks take the current policy's targets and calendar as they
+    are now (an admin may have changed them); stopped and breached clocks keep theirs."""
+    policy = clock.policy
+    if policy is None:
+        return
+    for timer in clock.timers:
+        target = policy.target_for(timer.metric)
+        if target is None or timer.is_stopped or timer.state == TimerState.BREACHED:
+            continue
+        before = (timer.policy_id, timer.calendar_id, timer.target_minutes,
+                  timer.business_hours, timer.warn_at_percent, timer.due_at, timer.warn_at)
+        snapshot = (timer.anchor_at, timer.elapsed_before)
+        clocks.apply_policy(timer, at=at, policy=policy, target=target)
+        after = (timer.policy_id, timer.calendar_id, timer.target_minutes,
+                 timer.business_hours, timer.warn_at_percent, timer.due_at, timer.warn_at)
+        if after != before:
+            clock.touch(timer, [], changed=True)
+        else:  # nothing moved: leave the row as it was
+            timer.anchor_at, timer.elapsed_before = snapshot
 
 
 def _start_clocks(clock: TicketClocks, *, at: datetime, customer_wrote_again: bool) -> None:

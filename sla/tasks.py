@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from celery import shared_task
 
-from . import escalation
+from . import escalation, services
 from . import sweep as sweeping
 
 logger = logging.getLogger(__name__)
@@ -35,3 +35,13 @@ def escalate_breaches(timer_ids: list[int]) -> int:
              retry_backoff_max=900, max_retries=escalation.MAX_EMAIL_ATTEMPTS)
 def send_notification_email(notification_id: int) -> bool:
     return escalation.send_email(notification_id=notification_id)
+
+
+@shared_task
+def reapply_configuration(after_id: int = 0) -> int | None:
+    """After an admin's change to policies or calendars: open tickets' clocks under the new
+    configuration, a batch per task (the next batch is enqueued until all are done)."""
+    last = services.reapply_configuration(after_id=after_id)
+    if last is not None:
+        reapply_configuration.delay(last)
+    return last

@@ -5,10 +5,18 @@ import html
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from helpdesk.models import AuditEntry
-from sla.models import BusinessCalendar, Holiday, SLAPolicy
+from sla.models import BusinessCalendar, Holiday, Metric, SLAPolicy, TimerState
+from tickets import services
+from tickets.models import Category
+
+from .conftest import clock, sh
+
+FR = Metric.FIRST_RESPONSE
+MONDAY_10 = sh(2025, 3, 10, 10)
 
 CHANGELISTS = ["businesscalendar", "holiday", "slapolicy", "slatimer", "slaevent",
                "notification"]
@@ -335,6 +343,10 @@ def test_the_import_holidays_action(client, admin_user, shop_hours):
     assert response.status_code == 200
     assert Holiday.objects.filter(calendar=shop_hours).count() > 10
     assert "holidays added" in response.content.decode()
+    entry = AuditEntry.objects.get(action="sla.holidays_imported")
+    assert entry.actor == admin_user and entry.target_id == str(shop_hours.pk)
+    assert entry.after["country"] == "CN"
+    assert len(entry.after["holidays"]) == Holiday.objects.filter(calendar=shop_hours).count()
 
 
 def test_the_engines_rows_cannot_be_edited_in_the_admin(client, admin_user):
@@ -347,3 +359,104 @@ def test_the_sla_admin_is_for_admins(client, manager):
     client.force_login(manager)
     response = client.get(reverse("admin:sla_slapolicy_changelist"))
     assert response.status_code == 302
+
+
+# --- A configuration change reaches the clocks of open tickets ------------------------
+
+@pytest.fixture
+def tasks_run_at_once():
+    """Celery runs the tasks the admin enqueues in this process, when they are sent."""
+    from helpdesk.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def _open(customer, at, category):
+    return services.open_ticket(customer=customer, subject="Where is my tea?", body_text="?",
+                                category=category, at=at)
+
+
+def test_a_new_holiday_moves_the_deadline_of_a_running_clock(
+        client, admin_user, shop_hours, customer, tasks_run_at_once,
+        django_capture_on_commit_callbacks):
+    # Routine: first response within 2 business hours; Monday 20:30, 30 minutes before
+    # closing, so it is due Tuesday 10:30.
+    ticket = _open(customer, sh(2025, 3, 10, 20, 30), Category.ORDER_STATUS)
+    assert clock(ticket, FR).due_at == sh(2025, 3, 11, 10, 30)
+
+    with time_machine.travel(sh(2025, 3, 10, 20, 40), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        client.force_login(admin_user)
+        response = client.post(reverse("admin:sla_holiday_add"), {
+            "calendar": shop_hours.pk, "date": "2025-03-11", "name": "Team day off"})
+        assert response.status_code == 302
+
+    # 10 minutes counted, 20 more on Monday, none on Tuesday, 90 on Wednesday.
+    first = clock(ticket, FR)
+    assert first.due_at == sh(2025, 3, 12, 10, 30)
+    assert first.warn_at == sh(2025, 3, 12, 10, 0)
+    assert first.check_at == first.warn_at
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == sh(2025, 3, 12, 10, 30)
+
+
+def test_a_changed_target_applies_to_open_tickets_keeping_the_time_counted(
+        client, admin_user, customer, agent, tasks_run_at_once,
+        django_capture_on_commit_callbacks):
+    ticket = _open(customer, MONDAY_10, Category.ORDER_STATUS)
+    answered = _open(customer, MONDAY_10, Category.ORDER_STATUS)
+    services.reply(ticket=answered, author=agent, body_text="On its way.",
+                   at=sh(2025, 3, 10, 10, 20))
+    policy = SLAPolicy.objects.get(name="Routine")
+
+    with time_machine.travel(sh(2025, 3, 10, 10, 30), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        client.force_login(admin_user)
+        response = client.post(reverse("admin:sla_slapolicy_change", args=[policy.pk]),
+                               _policy_form(client, policy, targets={"first_response": 60}))
+        assert response.status_code == 302
+
+    first = clock(ticket, FR)
+    assert (first.target_minutes, first.due_at) == (60, sh(2025, 3, 10, 11))
+    met = clock(answered, FR)  # already met: measured under the target it ran under
+    assert (met.target_minutes, met.state) == (120, TimerState.MET)
+
+
+def test_widening_a_policy_moves_open_tickets_to_it(
+        client, admin_user, customer, tasks_run_at_once, django_capture_on_commit_callbacks):
+    ticket = _open(customer, MONDAY_10, Category.ORDER_STATUS)
+    assert clock(ticket, FR).policy.name == "Routine"
+    urgent = SLAPolicy.objects.get(name="Urgent issue")
+
+    with time_machine.travel(sh(2025, 3, 10, 10, 5), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("admin:sla_slapolicy_change", args=[urgent.pk]),
+            _policy_form(client, urgent, categories=[*urgent.categories, "order_status"]))
+        assert response.status_code == 302
+
+    first = clock(ticket, FR)
+    assert first.policy == urgent
+    assert first.due_at == sh(2025, 3, 10, 10, 15)  # 5 of its 15 minutes counted already
+    ticket.refresh_from_db()
+    assert ticket.sla.policy == urgent
+
+
+def test_open_tickets_are_brought_up_to_date_in_batches(customer):
+    tickets = [_open(customer, MONDAY_10, Category.ORDER_STATUS) for _ in range(3)]
+    services.change_status(ticket=tickets[1], status="solved", by=None,
+                           at=sh(2025, 3, 10, 10, 1))
+    SLAPolicy.objects.filter(name="Routine").update(warn_at_percent=50)
+    from sla.services import reapply_configuration
+
+    at = sh(2025, 3, 10, 10, 10)
+    assert reapply_configuration(batch_size=1, at=at) == tickets[0].pk
+    assert clock(tickets[0], FR).warn_at_percent == 50
+    assert clock(tickets[2], FR).warn_at_percent == 75
+    assert reapply_configuration(after_id=tickets[0].pk, batch_size=1, at=at) == tickets[2].pk
+    assert reapply_configuration(after_id=tickets[2].pk, batch_size=1, at=at) is None
+    assert clock(tickets[2], FR).warn_at == sh(2025, 3, 10, 11)
+    assert clock(tickets[1], FR).warn_at_percent == 75  # solved: left as it was
