@@ -67,7 +67,7 @@ def main() -> None:
             rows.append(strip.row(f"strip partial, {label} ({clocks} clocks)"))
             context = measure(lambda t=ticket: selectors.ticket_sla(
                 selectors.ticket_for_strip(t.pk), now=timezone.now()), repeat=args.repeat)
-            rows.append({"what": f"strip context (selectors), {label}",
+            rows.append({"page": f"strip context alone (selectors), {label}",
                          "median ms": context.median_ms, "p95 ms": context.p95_ms})
             page = measure_page(f"/tickets/{ticket.pk}/", user=agent, repeat=args.repeat)
             rows.append(page.row(f"ticket page, {label}"))
