@@ -4,11 +4,12 @@
         .venv/bin/python bench/sla_strip.py --repeat 30
 
 It opens two tickets through the ticket services (so their clocks, SLA events and
-timeline rows are the real ones) for a generated customer: one just opened (first
+timeline rows are the real ones) for a customer of its own: one just opened (first
 response and resolution running) and one with a long conversation (``--exchanges``
 customer messages each answered by an agent: as many next-response cycles, met, plus a
 pause on the customer). It times, as a generated agent, the strip partial that htmx
-refreshes every minute and the whole ticket page, then deletes the two tickets again.
+refreshes every minute and the whole ticket page, then deletes its customer and tickets
+again (the generated rows are not changed).
 """
 
 import argparse
@@ -28,9 +29,10 @@ from sla.models import SLATimer  # noqa: E402
 from tickets import services  # noqa: E402
 from tickets.models import Category, Status, Ticket  # noqa: E402
 
+BENCH_CUSTOMER = "SLA strip bench"
 
-def make_tickets(agent, exchanges: int) -> tuple[Ticket, Ticket]:
-    customer = Customer.objects.order_by("pk").first()
+
+def make_tickets(agent, customer, exchanges: int) -> tuple[Ticket, Ticket]:
     now = timezone.now()
     fresh = services.open_ticket(customer=customer, subject="SLA strip bench: new",
                                  body_text="My parcel has not arrived.",
@@ -57,7 +59,8 @@ def main() -> None:
     parser.add_argument("--exchanges", type=int, default=20)
     args = parser.parse_args()
     agent = bench_user("agent", 1)
-    fresh, long = make_tickets(agent, args.exchanges)
+    customer = Customer.objects.create(name=BENCH_CUSTOMER, language="en")
+    fresh, long = make_tickets(agent, customer, args.exchanges)
     try:
         rows = []
         for label, ticket in (("new ticket", fresh), ("long conversation", long)):
@@ -73,7 +76,8 @@ def main() -> None:
             rows.append(page.row(f"ticket page, {label}"))
         print_table(rows, title=f"SLA strip ({connection.settings_dict['NAME']})")
     finally:
-        Ticket.objects.filter(pk__in=[fresh.pk, long.pk]).delete()
+        Ticket.objects.filter(customer=customer).delete()
+        customer.delete()
 
 
 if __name__ == "__main__":
