@@ -96,16 +96,18 @@ class TicketClocks:
 
 
 @transaction.atomic
-def on_ticket_event(ticket: Ticket, event: str, *, at: datetime) -> None:
-    """Bring the ticket's clocks up to date after a change made at ``at``."""
+def on_ticket_event(ticket: Ticket, event: str, *, at: datetime,
+                    policies: list[SLAPolicy] | None = None) -> None:
+    """Bring the ticket's clocks up to date after a change made at ``at``. ``policies``:
+    the active policies (:func:`active_policies`) when the caller already has them."""
     trigger = Trigger(event)
     # Ticket changes, escalations and tier changes lock the ticket, then its clocks.
     list(Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk", flat=True))
     clock = TicketClocks.load(ticket)
     if trigger in RECHOOSE:
-        _choose_policy(clock, at=at)
+        _choose_policy(clock, at=at, policies=policies)
     if trigger == Trigger.CONFIG_CHANGED:
-        _apply_current_policy(clock, at=at)
+        _apply_current_policy(clock, at=at, policies=policies)
     if trigger in (Trigger.OPENED, Trigger.CUSTOMER_MESSAGE):
         _start_clocks(clock, at=at, customer_wrote_again=trigger == Trigger.CUSTOMER_MESSAGE)
     if trigger == Trigger.AGENT_REPLIED:
@@ -144,11 +146,12 @@ def reapply_configuration(*, after_id: int = 0, batch_size: int = 200,
     at = at or timezone.now()
     ids = list(Ticket.objects.filter(status__in=OPEN_STATUSES, pk__gt=after_id)
                .order_by("pk").values_list("pk", flat=True)[:batch_size])
+    policies = active_policies()  # shared by the batch, with their calendars' hours
     for pk in ids:
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
             if ticket is not None and ticket.status in OPEN_STATUSES:
-                on_ticket_event(ticket, Trigger.CONFIG_CHANGED, at=at)
+                on_ticket_event(ticket, Trigger.CONFIG_CHANGED, at=at, policies=policies)
     return ids[-1] if len(ids) == batch_size else None
 
 
@@ -159,11 +162,13 @@ def reapply_policy(ticket: Ticket, *, at: datetime) -> None:
 
 # --- steps ------------------------------------------------------------------------------
 
-def _choose_policy(clock: TicketClocks, *, at: datetime) -> None:
+def _choose_policy(clock: TicketClocks, *, at: datetime,
+                   policies: list[SLAPolicy] | None = None) -> None:
     ticket = clock.ticket
     tier_id = Customer.objects.filter(pk=ticket.customer_id).values_list(
         "tier_id", flat=True).first()
-    policy = choose_policy(ticket, policies=active_policies(), tier_id=tier_id)
+    policy = choose_policy(ticket, policies=active_policies() if policies is None else policies,
+                           tier_id=tier_id)
     previous = clock.policy
     if clock.sla is None:
         clock.sla = TicketSLA.objects.create(ticket=ticket, policy=policy, applied_at=at)
@@ -189,13 +194,17 @@ def _choose_policy(clock: TicketClocks, *, at: datetime) -> None:
             clock.touch(timer, [], changed=True)
 
 
-def _apply_current_policy(clock: TicketClocks, *, at: datetime) -> None:
+def _apply_current_policy(clock: TicketClocks, *, at: datetime,
+                          policies: list[SLAPolicy] | None = None) -> None:
     """Running and paused clocks take the current policy's targets and calendar as they
     are now (an admin may have changed them); stopped and breached clocks keep theirs."""
     policy = clock.policy
     if policy is None:
         return
+    policy = next((p for p in policies or () if p.pk == policy.pk), policy)
     for timer in clock.timers:
+        if timer.calendar_id == policy.calendar_id:
+            timer.calendar = policy.calendar  # one schedule for the batch
         target = policy.target_for(timer.metric)
         if target is None or timer.is_stopped or timer.state == TimerState.BREACHED:
             continue
