@@ -92,8 +92,8 @@ class BusinessCalendarForm(forms.ModelForm):
         country = self.cleaned_data["holiday_country"].strip().upper()
         if country and not is_supported_country(country):
             raise forms.ValidationError(
-                    _("%(country)s is not a country code the holiday import knows (e.g. CN, "
-                      "US, DE).") % {"country": country})
+                _("%(country)s is not a country code the holiday import knows (e.g. CN, "
+                  "US, DE).") % {"country": country})
         return country
 
 
