@@ -64,7 +64,7 @@ class ShipmentAdmin(AuditedModelAdmin):
 
 
 @admin.register(WebhookSecret)
-class WebhookSecretAdmin(admin.ModelAdmin):
+class WebhookSecretAdmin(AuditedModelAdmin):
     list_display = ["source", "name", "is_active", "created_at"]
     list_filter = ["source", "is_active"]
 

@@ -19,7 +19,6 @@ from tickets.models import Message, Priority, Status, Ticket, TicketEvent
 from .context import agent_display_name, ticket_context
 from .models import Macro, ReplyTemplate, split_tags
 from .rendering import Rendered, render, template_problems
-from .validation import ReplyNotReady, check_reply_ready
 
 
 @dataclass
@@ -150,14 +149,21 @@ def apply_macro(*, macro: Macro, ticket: Ticket, agent, coupon_code: str | None 
     return result
 
 
+def fill_for_ticket(*, text: str, ticket: Ticket, agent) -> Rendered:
+    """The composer's text with the placeholders the agent typed filled from `ticket`."""
+    return render(text, ticket_context(ticket, agent))
+
+
 def send_reply(*, ticket: Ticket, author, body_text: str, set_status: str | None = None,
-               at: datetime | None = None) -> Message:
-    """Send the agent's reply, refusing one with an unfilled fill-in or placeholder."""
-    problems = check_reply_ready(body_text)
-    if problems:
-        raise ReplyNotReady(problems)
-    return ticket_services.reply(ticket=ticket, author=author, body_text=body_text,
-                                 set_status=set_status, at=at)
+               at: datetime | None = None, seen_message_id: int | None = None) -> Message:
+    """Send the agent's reply with its placeholders filled from the ticket.
+
+    What is still unfinished (a fill-in, a placeholder the ticket has no value for, raw
+    braces) raises ReplyNotReady from tickets.services.reply, and nothing is sent.
+    """
+    body = fill_for_ticket(text=body_text, ticket=ticket, agent=author).text
+    return ticket_services.reply(ticket=ticket, author=author, body_text=body,
+                                 set_status=set_status, at=at, seen_message_id=seen_message_id)
 
 
 TEMPLATE_FIELDS = ["category", "name", "name_zh_hans", "body_en", "body_zh_hans", "tags"]

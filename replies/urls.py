@@ -14,7 +14,6 @@ urlpatterns = [
          name="macro_preview"),
     path("tickets/<int:pk>/macros/<int:macro_pk>/apply/", views.macro_apply, name="macro_apply"),
     path("tickets/<int:pk>/check/", views.check, name="check"),
-    path("tickets/<int:pk>/compose/", views.compose, name="compose"),
     path("mine/", views.my_templates, name="my_templates"),
     path("mine/new/", views.edit_my_template, name="new_template"),
     path("mine/<int:pk>/", views.edit_my_template, name="edit_template"),

@@ -1,4 +1,5 @@
-"""The composer widget's htmx endpoints, the compose page and the agent's own templates.
+"""The composer widget's htmx endpoints (the widget sits in the ticket workspace's composer)
+and the agent's own templates.
 
 Thin: look the rows up through selectors, call one service, render a partial.
 """
@@ -116,36 +117,6 @@ def check(request, pk):
         "ticket": ticket, "scanned": scan(text), "problems": check_reply_ready(text),
         "empty": not text.strip(),
     })
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(Role.AGENT)
-def compose(request, pk):
-    """A reply page built around the template widget; sending refuses unfilled holes."""
-    ticket = _ticket(pk)
-    body = ""
-    problems: list[str] = []
-    if request.method == "POST":
-        body = request.POST.get("body", "")[:MAX_TEXT]
-        set_status = request.POST.get("set_status") or None
-        if set_status not in (None, *SEND_STATUSES):
-            set_status = None
-        if not body.strip():
-            problems = [_("Write a reply first.")]
-        else:
-            try:
-                services.send_reply(ticket=ticket, author=request.user, body_text=body,
-                                    set_status=set_status)
-            except services.ReplyNotReady as exc:
-                problems = exc.problems
-            else:
-                messages.success(request, _("Reply saved; it is delivered in the background."))
-                return redirect("tickets:detail", ticket.pk)
-    recent = list(ticket.messages.select_related("author").order_by("-created_at", "-id")[:5])
-    return render(request, "replies/compose.html", {
-        "ticket": ticket, "body": body, "problems": problems, "recent": reversed(recent),
-        "send_statuses": [(s.value, s.label) for s in SEND_STATUSES],
-    }, status=422 if problems else 200)
 
 
 @require_GET

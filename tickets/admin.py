@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from helpdesk.admin_audit import AuditedModelAdmin
 
-from .models import Attachment, CannedReply, Message, SavedView, Team, Ticket, TicketEvent
+from .models import Attachment, Message, SavedView, Team, Ticket, TicketEvent
 
 
 @admin.register(Team)
@@ -44,14 +44,6 @@ class TicketEventAdmin(AuditedModelAdmin):
     list_display = ["ticket", "kind", "actor", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["ticket"]
-
-
-@admin.register(CannedReply)
-class CannedReplyAdmin(AuditedModelAdmin):
-    list_display = ["name", "owner"]
-    list_filter = [("owner", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "body_en", "body_zh_hans"]
-    raw_id_fields = ["owner"]
 
 
 @admin.register(SavedView)

@@ -9,10 +9,12 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from customers.models import Customer, Order
+from replies import services as reply_services
+from replies.validation import ReplyNotReady
 from sla.api import SLA_FIELDS, TicketSLAFields
 from sla.selectors import with_sla
 
-from . import placeholders, services
+from . import services
 from .models import Category, Channel, Message, Priority, Status, Team, Ticket
 
 TICKET_FIELDS = [
@@ -159,7 +161,7 @@ class TicketMessagesApi(generics.ListAPIView):
     """A ticket's conversation (internal notes included), or add a reply or a note.
 
     A reply's placeholders ({{customer_name}}...) are filled from the ticket; a reply with a
-    placeholder that has no value is refused, never sent with a blank."""
+    placeholder that has no value, a fill-in or raw braces is refused, never sent."""
 
     serializer_class = MessageSerializer
     pagination_class = OldestFirst
@@ -183,15 +185,13 @@ class TicketMessagesApi(generics.ListAPIView):
             message = services.add_note(ticket=ticket, author=request.user,
                                         body_text=values["body_text"])
             return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
-        body, missing = placeholders.render_placeholders(
-            values["body_text"], placeholders.ticket_context(ticket, request.user))
-        if missing:
-            raise serializers.ValidationError({"body_text": [
-                "No value for: " + ", ".join("{{" + name + "}}" for name in missing)]})
         try:
-            message = services.reply(ticket=ticket, author=request.user, body_text=body,
-                                     set_status=values.get("set_status"),
-                                     seen_message_id=values.get("seen_message_id"))
+            message = reply_services.send_reply(
+                ticket=ticket, author=request.user, body_text=values["body_text"],
+                set_status=values.get("set_status"),
+                seen_message_id=values.get("seen_message_id"))
+        except ReplyNotReady as not_ready:
+            raise serializers.ValidationError({"body_text": not_ready.problems}) from not_ready
         except services.StaleReply as stale:
             return Response({
                 "detail": "New messages arrived since `seen_message_id`; nothing was sent.",

@@ -250,29 +250,6 @@ class TicketEvent(models.Model):
     def __str__(self):
         return f"{self.kind} on #{self.ticket_id}"
 
-
-class CannedReply(models.Model):
-    """A reply template in both languages; `owner` empty means shared with every agent.
-
-    A minimal stand-in for the full template library, read only through
-    `tickets.selectors.reply_templates_for`.
-    """
-
-    name = models.CharField(_("name"), max_length=120)
-    body_en = models.TextField(_("text (English)"))
-    body_zh_hans = models.TextField(_("text (Chinese)"), blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True,
-                              blank=True, on_delete=models.CASCADE, related_name="canned_replies",
-                              help_text=_("Empty: shared with every agent."))
-
-    class Meta:
-        ordering = ["name", "id"]
-        verbose_name = _("canned reply")
-        verbose_name_plural = _("canned replies")
-
-    def __str__(self):
-        return self.name
-
     def body_for(self, language: str) -> str:
         if language.lower().startswith("zh") and self.body_zh_hans:
             return self.body_zh_hans

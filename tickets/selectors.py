@@ -19,7 +19,6 @@ from customers.models import Customer, Order, Shipment
 from . import search
 from .models import (
     OPEN_STATUSES,
-    CannedReply,
     Channel,
     Message,
     SavedView,
@@ -325,14 +324,6 @@ def customer_tickets(customer: Customer, *, exclude: Ticket | None = None,
     if exclude is not None:
         tickets = tickets.exclude(pk=exclude.pk)
     return list(tickets.order_by("-created_at", "-id")[:limit])
-
-
-def reply_templates_for(agent, language: str) -> list[dict]:
-    """Reply templates the agent may use, each as {"id", "name", "body"} in the language
-    (falling back to English). Shared ones and the agent's own."""
-    replies = CannedReply.objects.filter(Q(owner__isnull=True) | Q(owner=agent))
-    return [{"id": r.pk, "name": r.name, "body": r.body_for(language)}
-            for r in replies.order_by("name", "id")]
 
 
 def customers_matching(term: str, limit: int = 10) -> list[Customer]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer, CustomerIdentity, IdentityKind, Order
+from replies.validation import ReplyNotReady, check_reply_ready
 from sla import services as sla_services
 
 from . import events, search
@@ -116,8 +117,13 @@ def reply(*, ticket: Ticket, author, body_text: str, set_status: str | None = No
     """A public answer to the customer: stored as queued, delivered by a task after commit.
 
     With `seen_message_id` (the newest message the agent had on screen), a newer customer
-    message or another agent's reply raises StaleReply and nothing is sent.
+    message or another agent's reply raises StaleReply and nothing is sent. Text with a
+    fill-in, an unfilled placeholder or raw braces raises ReplyNotReady: a customer never
+    receives "[specific concern]" or "{{order_number}}".
     """
+    problems = check_reply_ready(body_text)
+    if problems:
+        raise ReplyNotReady(problems)
     at = at or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if seen_message_id is not None:

@@ -19,7 +19,6 @@ urlpatterns = [
     path("<int:pk>/timeline/", views.timeline, name="timeline"),
     path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/preview/", views.preview, name="preview"),
-    path("<int:pk>/templates/<int:template_id>/", views.insert_template, name="insert_template"),
     path("<int:pk>/presence/", views.heartbeat, name="presence"),
     path("<int:pk>/claim/", views.claim, name="claim"),
     path("<int:pk>/fields/", views.update_fields, name="update_fields"),

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages as flash
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,11 @@ from django.views.generic import TemplateView
 
 from helpdesk.roles import Role, RoleRequiredMixin, role_required
 from loyalty.models import Tier
+from replies import selectors as reply_selectors
+from replies import services as reply_services
+from replies.validation import ReplyNotReady, check_reply_ready
 
-from . import placeholders, presence, rows, selectors, services
+from . import presence, rows, selectors, services
 from .forms import (
     BulkActionForm,
     ComposerForm,
@@ -222,12 +225,10 @@ def _workspace_ticket(pk: int) -> Ticket:
 
 
 def _workspace_context(request, ticket: Ticket, **extra) -> dict:
-    language = ticket.customer.language
     return {
         "ticket": ticket,
         "timeline": selectors.timeline(ticket),
         "seen_message_id": selectors.latest_message_id(ticket),
-        "templates": selectors.reply_templates_for(request.user, language),
         "fields_form": TicketFieldsForm(initial={
             "status": ticket.status, "priority": ticket.priority, "team": ticket.team_id,
             "assignee": ticket.assignee_id or ""}),
@@ -271,31 +272,34 @@ def send(request, pk):
     """Reply or note from the composer. A reply written before a newer customer message or
     another agent's reply is not sent: the timeline shows what arrived, and the agent sends
     again to confirm."""
-    ticket = get_object_or_404(Ticket.objects.select_related("customer", "order"), pk=pk)
+    ticket = _reply_ticket(pk)
     form = ComposerForm(request.POST)
     problems = []
     if form.is_valid():
-        body = form.cleaned_data["body"]
-        context = placeholders.ticket_context(ticket, request.user)
-        rendered, missing = placeholders.render_placeholders(body, context)
-        if missing and form.cleaned_data["send"] != "note":
-            problems.append(_("Fill in before sending: %(names)s") % {
-                "names": ", ".join("{{" + name + "}}" for name in missing)})
+        try:
+            _send(ticket, request.user, form.cleaned_data)
+        except ReplyNotReady as not_ready:
+            problems = not_ready.problems
+        except services.StaleReply as stale:
+            ticket = _workspace_ticket(pk)
+            composer = ComposerForm(initial={
+                "body": form.cleaned_data["body"], "send": form.cleaned_data["send"],
+                "seen_message_id": selectors.latest_message_id(ticket)})
+            return _composer_response(request, ticket, composer=composer,
+                                      stale=stale.newer, status=409)
         else:
-            try:
-                _send(ticket, request.user, {**form.cleaned_data, "body": rendered})
-            except services.StaleReply as stale:
-                ticket = _workspace_ticket(pk)
-                composer = ComposerForm(initial={
-                    "body": body, "send": form.cleaned_data["send"],
-                    "seen_message_id": selectors.latest_message_id(ticket)})
-                return _composer_response(request, ticket, composer=composer,
-                                          stale=stale.newer, status=409)
             if not request.htmx:
                 return redirect("tickets:detail", pk=pk)
             return _composer_response(request, _workspace_ticket(pk), sent=True)
     ticket = _workspace_ticket(pk)
     return _composer_response(request, ticket, composer=form, problems=problems, status=422)
+
+
+def _reply_ticket(pk: int) -> Ticket:
+    try:
+        return reply_selectors.ticket_for_replies(pk)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def _send(ticket, user, data):
@@ -304,8 +308,8 @@ def _send(ticket, user, data):
         services.add_note(ticket=ticket, author=user, body_text=body)
         return
     set_status = {"pending": Status.PENDING, "solved": Status.SOLVED}.get(data["send"])
-    services.reply(ticket=ticket, author=user, body_text=body, set_status=set_status,
-                   seen_message_id=data.get("seen_message_id"))
+    reply_services.send_reply(ticket=ticket, author=user, body_text=body, set_status=set_status,
+                              seen_message_id=data.get("seen_message_id"))
 
 
 def _composer_response(request, ticket, status=200, **extra):
@@ -326,27 +330,12 @@ def _composer_response(request, ticket, status=200, **extra):
 @role_required(Role.AGENT)
 @require_POST
 def preview(request, pk):
-    ticket = get_object_or_404(Ticket.objects.select_related("customer", "order"), pk=pk)
-    body = request.POST.get("body", "")
-    rendered, missing = placeholders.render_placeholders(
-        body, placeholders.ticket_context(ticket, request.user))
-    return render(request, "tickets/_preview.html", {"rendered": rendered, "missing": missing})
-
-
-@role_required(Role.AGENT)
-@require_GET
-def insert_template(request, pk, template_id):
-    """A reply template's text for this ticket, placeholders filled (missing ones flagged)."""
-    ticket = get_object_or_404(Ticket.objects.select_related("customer", "order"), pk=pk)
-    options = {t["id"]: t for t in selectors.reply_templates_for(request.user,
-                                                                  ticket.customer.language)}
-    if template_id not in options:
-        raise Http404
-    rendered, missing = placeholders.render_placeholders(
-        options[template_id]["body"], placeholders.ticket_context(ticket, request.user))
-    return JsonResponse({"text": rendered, "missing": missing, "warning": _(
-        "Fill in before sending: %(names)s") % {"names": ", ".join(
-            "{{" + name + "}}" for name in missing)} if missing else ""})
+    """What the customer would read: the placeholders filled, what is unfinished marked."""
+    ticket = _reply_ticket(pk)
+    rendered = reply_services.fill_for_ticket(text=request.POST.get("body", "")[:50000],
+                                              ticket=ticket, agent=request.user)
+    return render(request, "tickets/_preview.html",
+                  {"rendered": rendered, "problems": check_reply_ready(rendered.text)})
 
 
 @role_required(Role.AGENT)

@@ -160,7 +160,8 @@
       const data = document.getElementById("replies-insert-text");
       if (data) {
         insertText(JSON.parse(data.textContent));
-        data.remove();
+        /* The text is in the reply now; the live check below it says what is left. */
+        event.detail.target.innerHTML = "";
       }
     }
   });

@@ -1,4 +1,5 @@
-/* Kefu ticket workspace: reply/note mode, template insertion at the cursor. */
+/* Kefu ticket workspace: reply/note mode, Ctrl+Enter to send, the stale-reply warning.
+   Reply templates and macros: js/replies.js. */
 (function () {
   "use strict";
 
@@ -11,30 +12,8 @@
     form.dataset.mode = note && note.checked ? "note" : "reply";
   }
 
-  function insertAtCursor(textarea, text) {
-    const start = textarea.selectionStart || 0;
-    const end = textarea.selectionEnd || 0;
-    const before = textarea.value.slice(0, start);
-    const after = textarea.value.slice(end);
-    textarea.value = before + text + after;
-    textarea.focus();
-    textarea.selectionStart = textarea.selectionEnd = start + text.length;
-    textarea.dispatchEvent(new Event("input", {bubbles: true}));
-  }
-
   document.addEventListener("change", function (event) {
     if (event.target.name === "mode") setMode();
-    if (event.target.id === "template-picker" && event.target.value) {
-      const picker = event.target;
-      const url = picker.dataset.url.replace(/\/0\/$/, "/" + picker.value + "/");
-      fetch(url, {headers: {"X-Requested-With": "fetch"}, credentials: "same-origin"})
-        .then(function (response) { return response.json(); })
-        .then(function (data) {
-          insertAtCursor(document.getElementById("composer-body"), data.text);
-          document.getElementById("placeholder-warning").textContent = data.warning || "";
-          picker.value = "";
-        });
-    }
   });
 
   document.addEventListener("keydown", function (event) {

@@ -21,6 +21,7 @@ from customers.models import (
 )
 from customers.tasks import ingest_sweep_webhook_deliveries, ingest_webhook_delivery
 from customers.webhooks import receipt
+from helpdesk.models import AuditEntry
 from tests.customers.payloads import (
     CARRIER_SECRET,
     SHOPIFY_SECRET,
@@ -291,3 +292,21 @@ def test_the_sweep_resends_a_delivery_whose_task_was_lost_and_frees_a_dead_worke
     assert not early and len(sent) == 2
     process_all()
     assert WebhookDelivery.objects.filter(status=DeliveryStatus.PROCESSED).count() == 2
+
+
+def test_a_secret_added_in_the_admin_works_at_once_and_is_audited_without_its_value(
+        client, admin_user):
+    client.force_login(admin_user)
+    response = client.post("/admin/customers/webhooksecret/add/", {
+        "source": WebhookSource.SHOPIFY, "name": "tea.myshopify.com",
+        "secret": "rotated-secret", "is_active": "on"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="admin.add")
+    assert entry.actor == admin_user
+    assert entry.after["secret"] == "[redacted]" and "rotated-secret" not in str(entry.after)
+
+    client.logout()
+    body = json.dumps(shopify_order()).encode()
+    response = post_shopify(client, "orders/create", None, body=body, webhook_id="77",
+                            signature=shopify_signature(body, "rotated-secret"))
+    assert response.status_code == 200

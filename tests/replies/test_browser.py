@@ -52,7 +52,7 @@ def test_admin_edits_then_agent_replies_with_the_filled_chinese_template(
     # The agent finds the template by keyboard, previews it filled in Chinese, inserts it.
     page.context.clear_cookies()
     login(agent)
-    page.goto(f"{live_server.url}/replies/tickets/{ticket.pk}/compose/")
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     page.locator("#composer-body").focus()
     page.keyboard.press("Control+k")
     assert page.evaluate("document.activeElement.id") == "replies-search"
@@ -81,7 +81,7 @@ def test_admin_edits_then_agent_replies_with_the_filled_chinese_template(
         "(() => { const t = document.getElementById('composer-body');"
         " return t.value.slice(t.selectionStart, t.selectionEnd); })()") == "[具体问题]"
     screenshot("5-agent-fill-in-highlighted")
-    page.click("#send-reply")
+    page.click("#composer button[value=reply]")
     page.wait_for_selector("#reply-problems")
     assert "Complete the fill-in [具体问题] before sending." in page.inner_text("#reply-problems")
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
@@ -91,8 +91,8 @@ def test_admin_edits_then_agent_replies_with_the_filled_chinese_template(
     page.locator("#composer-body").focus()
     page.keyboard.press("Alt+n")
     page.keyboard.type("退款进度")
-    page.click("#send-reply")
-    page.wait_for_url(f"**/tickets/{ticket.pk}/")
+    page.click("#composer button[value=reply]")
+    page.locator(".timeline-outbound").wait_for()
     screenshot("7-agent-reply-sent")
     reply = Message.objects.get(direction=Direction.OUTBOUND)
     assert "作为银卡VIP会员，您的订单全部包邮。" in reply.body_text

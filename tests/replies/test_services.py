@@ -4,8 +4,10 @@ from helpdesk.models import AuditEntry
 from replies import services
 from replies.models import Macro, ReplyTemplate
 from replies.selectors import ticket_for_replies
+from replies.validation import ReplyNotReady
 from tests.factories import CustomerFactory, OrderFactory, TeamFactory, TicketFactory
 from tests.replies.factories import MacroFactory, ReplyTemplateFactory
+from tickets import services as ticket_services
 from tickets.models import Direction, Message, Priority, Status, Ticket, TicketEvent
 
 
@@ -115,10 +117,28 @@ def test_applying_a_macro_twice_changes_nothing_the_second_time(agent):
 
 def test_sending_a_reply_with_a_fill_in_left_is_refused(agent):
     ticket = TicketFactory()
-    with pytest.raises(services.ReplyNotReady) as refused:
+    with pytest.raises(ReplyNotReady) as refused:
         services.send_reply(ticket=ticket, author=agent, body_text="It fits [size] well.")
     assert refused.value.problems == ["Complete the fill-in [size] before sending."]
     assert not Message.objects.filter(ticket=ticket, direction=Direction.OUTBOUND).exists()
+
+
+def test_even_a_direct_reply_through_the_ticket_service_is_refused_unfinished(agent):
+    ticket = TicketFactory()
+    with pytest.raises(ReplyNotReady) as refused:
+        ticket_services.reply(ticket=ticket, author=agent, body_text="Order {{order_number}}")
+    assert refused.value.problems == [
+        "{{order_number}} has no value for this ticket: type the value in or remove it."]
+    assert not Message.objects.filter(ticket=ticket, direction=Direction.OUTBOUND).exists()
+
+
+def test_placeholders_the_agent_typed_are_filled_when_sending(agent):
+    customer = CustomerFactory(name="Lin Wei")
+    ticket = TicketFactory(customer=customer,
+                           order=OrderFactory(customer=customer, number="10042"))
+    message = services.send_reply(ticket=ticket, author=agent,
+                                  body_text="Hi {{customer_name}}, #{{ order_number }} is packed.")
+    assert message.body_text == "Hi Lin Wei, #10042 is packed."
 
 
 def test_a_finished_reply_is_sent(agent):

@@ -26,7 +26,6 @@ def _urls(ticket, template, macro):
         ("get", reverse("replies:macro_preview", args=[ticket.pk, macro.pk])),
         ("post", reverse("replies:macro_apply", args=[ticket.pk, macro.pk])),
         ("post", reverse("replies:check", args=[ticket.pk])),
-        ("get", reverse("replies:compose", args=[ticket.pk])),
         ("get", reverse("replies:my_templates")),
         ("get", reverse("replies:new_template")),
     ]
@@ -166,10 +165,11 @@ def test_the_check_highlights_what_is_left(client, agent, ticket):
     assert "Nothing left to fill in" in client.post(url, {"body": "All good."}).content.decode()
 
 
-def test_compose_refuses_a_reply_with_a_fill_in_and_keeps_the_text(client, agent, ticket):
+def test_the_workspace_refuses_a_reply_with_a_fill_in_and_keeps_the_text(client, agent,
+                                                                          ticket):
     client.force_login(agent)
-    url = reverse("replies:compose", args=[ticket.pk])
-    response = client.post(url, {"body": "It fits [size] well."})
+    url = reverse("tickets:send", args=[ticket.pk])
+    response = client.post(url, {"body": "It fits [size] well.", "send": "reply"})
     assert response.status_code == 422
     html = response.content.decode()
     assert "Complete the fill-in [size] before sending." in html
@@ -177,24 +177,14 @@ def test_compose_refuses_a_reply_with_a_fill_in_and_keeps_the_text(client, agent
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
 
 
-def test_compose_sends_a_finished_reply(client, agent, ticket):
+def test_the_workspace_sends_a_finished_reply(client, agent, ticket):
     client.force_login(agent)
-    response = client.post(reverse("replies:compose", args=[ticket.pk]),
-                           {"body": "它很合身。", "set_status": "pending"})
+    response = client.post(reverse("tickets:send", args=[ticket.pk]),
+                           {"body": "{{customer_name}}，它很合身。", "send": "pending"})
     assert response.status_code == 302
     message = Message.objects.get(direction=Direction.OUTBOUND)
-    assert message.body_text == "它很合身。" and message.author == agent
+    assert message.body_text == "林伟，它很合身。" and message.author == agent
     assert Ticket.objects.get(pk=ticket.pk).status == Status.PENDING
-
-
-def test_compose_page_query_count_is_bounded(client, agent, ticket,
-                                             django_assert_max_num_queries):
-    client.force_login(agent)
-    from tests.factories import MessageFactory
-
-    MessageFactory.create_batch(30, ticket=ticket)
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("replies:compose", args=[ticket.pk])).status_code == 200
 
 
 def test_my_templates_pages(client, agent, other_agent):

@@ -1,6 +1,8 @@
 """The inbox and the workspace in a real Chromium: search, template reply, collision, live
 updates. Screenshots of the main pages are kept in test-artifacts/."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -21,7 +23,7 @@ def fast_polling(settings):
 def parcel_ticket(db):
     customer = CustomerFactory(name="Lin Wei", email="lin.wei@example.cn", tier=tier("Gold"))
     order = OrderFactory(customer=customer, number="10042")
-    ShipmentFactory(order=order, tracking_number="SF123456")
+    ShipmentFactory(order=order, tracking_number="SF123456", estimated_delivery=date(2026, 12, 2))
     ticket = services.open_ticket(customer=customer, order=order, subject="Parcel stuck in transit",
                                   body_text="It has been two weeks, where is my parcel?",
                                   category="shipping_problem", priority="urgent")
@@ -48,17 +50,25 @@ def test_an_agent_finds_a_ticket_by_search_and_replies_with_a_template(
     rows.first.get_by_role("link").click()
     expect(page.locator("h1")).to_contain_text("Parcel stuck in transit")
     page.wait_for_load_state("load")
-    page.select_option("#template-picker", label="Late shipping apology")
+    page.locator("#composer-body").focus()
+    page.keyboard.press("Control+k")
+    page.keyboard.type("late shipping")
+    page.locator("#replies-results .replies-option", has_text="Late shipping apology").wait_for()
+    page.keyboard.press("Enter")
     page.wait_for_function(
-        "document.getElementById('composer-body').value.includes('SF123456')")
+        "document.getElementById('composer-body').value.includes('#10042')")
+    # The coupon code is the one hole left: it is selected, so typing fills it.
+    expect(page.locator("#replies-check")).to_contain_text("{{coupon_code}} has no value")
+    page.keyboard.type("KF-SORRY-10")
+    expect(page.locator("#replies-check")).to_contain_text("Nothing left to fill in")
     page.get_by_role("button", name="Preview").click()
-    expect(page.locator("#preview")).to_contain_text("I'm so sorry your order #10042 is late")
+    expect(page.locator("#preview")).to_contain_text("I see your order #10042 was delayed")
     screenshot("ticket-composer")
 
     page.locator("#composer button[value=pending]").click()
     outbound = page.locator(".timeline-outbound")
-    expect(outbound).to_contain_text("I'm so sorry your order #10042 is late")
-    expect(outbound).to_contain_text("SF123456")
+    expect(outbound).to_contain_text("I see your order #10042 was delayed")
+    expect(outbound).to_contain_text("here's KF-SORRY-10 for your next order")
     screenshot("ticket-replied")
     message = Message.objects.get(ticket=parcel_ticket, direction=Direction.OUTBOUND)
     assert "{{" not in message.body_text and message.author_id == agent.pk

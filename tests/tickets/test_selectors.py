@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from tests.factories import CustomerFactory, TicketFactory, tier
 from tickets import selectors
-from tickets.models import CannedReply
 from tickets.selectors import InboxQuery
 
 NOW = timezone.now().replace(microsecond=0)
@@ -131,29 +130,6 @@ def test_view_counts(agent, other_agent, team):
     assert counts["vip"] == 1
     assert counts["teams"] == {team.pk: 1}
     assert counts["channels"] == {"email": 4, "phone": 1}
-
-
-def test_reply_templates_are_the_shared_ones_and_the_agents_own_in_the_language(agent,
-                                                                               other_agent):
-    mine = CannedReply.objects.create(name="Mine", body_en="Hello", body_zh_hans="你好",
-                                      owner=agent)
-    CannedReply.objects.create(name="Bo's", body_en="Hi", owner=other_agent)
-    english = selectors.reply_templates_for(agent, "en")
-    names = [t["name"] for t in english]
-    assert names == ["Damaged product", "Late shipping apology", "Mine", "Shipping time answer"]
-    chinese = {t["name"]: t["body"] for t in selectors.reply_templates_for(agent, "zh-hans")}
-    assert chinese["Mine"] == "你好"
-    assert chinese["Late shipping apology"].startswith("{{customer_name}}您好")
-    assert {t["id"] for t in english} >= {mine.pk}
-
-
-def test_the_seeded_templates_use_only_known_placeholders(db):
-    from tickets.placeholders import PLACEHOLDER, PLACEHOLDERS
-
-    for reply in CannedReply.objects.all():
-        for body in (reply.body_en, reply.body_zh_hans):
-            assert set(PLACEHOLDER.findall(body)) <= set(PLACEHOLDERS)
-            assert "{{customer_name}}" in body
 
 
 def test_the_customers_other_tickets_exclude_the_current_one(db):

@@ -13,7 +13,7 @@ from tests.factories import (
     tier,
 )
 from tickets import presence, services
-from tickets.models import CannedReply, Direction, Message, SavedView, Status, Ticket
+from tickets.models import Direction, Message, SavedView, Status, Ticket
 
 GET_PAGES = ["tickets:inbox", "tickets:inbox_rows", "tickets:inbox_counts", "tickets:new",
              "tickets:new_customers", "tickets:new_orders"]
@@ -275,8 +275,20 @@ def test_a_reply_with_a_missing_placeholder_is_not_sent(client, agent):
     ticket = services.open_ticket(customer=CustomerFactory(), subject="No order", body_text="?")
     client.force_login(agent)
     response = send(client, ticket, "Your order {{order_number}} ships today.")
-    assert "Fill in before sending" in response.content.decode()
+    html = response.content.decode()
+    assert "{{order_number}} has no value for this ticket" in html
+    assert "Your order {{order_number}} ships today." in html  # the draft is kept
     assert not ticket.messages.filter(direction=Direction.OUTBOUND).exists()
+
+
+def test_a_reply_with_a_fill_in_left_is_refused_but_a_note_may_keep_it(client, agent, ticket):
+    client.force_login(agent)
+    html = send(client, ticket, "The teapot is [specific concern].").content.decode()
+    assert "Complete the fill-in [specific concern] before sending." in html
+    assert not ticket.messages.filter(direction=Direction.OUTBOUND).exists()
+    send(client, ticket, "Ask about [specific concern]", action="note")
+    assert ticket.messages.get(direction=Direction.NOTE).body_text == (
+        "Ask about [specific concern]")
 
 
 def test_a_note_is_stored_and_never_queued(client, agent, ticket):
@@ -307,31 +319,23 @@ def test_sending_without_htmx_redirects_back_to_the_ticket(client, agent, ticket
     assert response.status_code == 302 and response["Location"].endswith(f"/{ticket.pk}/")
 
 
-def test_the_preview_fills_placeholders_and_lists_missing_ones(client, agent, ticket):
+def test_the_preview_fills_placeholders_and_marks_what_blocks_sending(client, agent, ticket):
     client.force_login(agent)
     html = client.post(reverse("tickets:preview", args=[ticket.pk]),
-                       {"body": "Hi {{customer_name}} {{nickname}}"}).content.decode()
-    assert "Hi Lin Wei {{nickname}}" in html and "<code>{{nickname}}</code>" in html
+                       {"body": "Hi {{customer_name}}, about [size]: {{nickname}}"}
+                       ).content.decode()
+    assert '<mark class="ph ph-value" title="customer_name">Lin Wei</mark>' in html
+    assert '<mark class="ph ph-fill"' in html and "[size]</mark>" in html
+    assert "Complete the fill-in [size] before sending." in html
+    assert "Remove {{nickname}}: it is not a placeholder Kefu can fill." in html
 
 
-def test_a_template_is_inserted_with_the_tickets_values_in_the_customers_language(
-        client, agent, ticket):
-    late = CannedReply.objects.get(name="Late shipping apology")
+def test_the_composer_offers_the_reply_template_search(client, agent, ticket):
     client.force_login(agent)
-    data = client.get(reverse("tickets:insert_template", args=[ticket.pk, late.pk])).json()
-    assert "Hi Lin Wei" in data["text"] and "#10042" in data["text"] and "SF123456" in data["text"]
-    assert data["missing"] == [] and data["warning"] == ""
-    ticket.customer.language = "zh-hans"
-    ticket.customer.save()
-    data = client.get(reverse("tickets:insert_template", args=[ticket.pk, late.pk])).json()
-    assert data["text"].startswith("Lin Wei您好")
-
-
-def test_another_agents_private_template_is_not_available(client, agent, other_agent, ticket):
-    private = CannedReply.objects.create(name="Bo's", body_en="Hi", owner=other_agent)
-    client.force_login(agent)
-    url = reverse("tickets:insert_template", args=[ticket.pk, private.pk])
-    assert client.get(url).status_code == 404
+    html = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert 'id="replies-widget" data-target="#composer-body"' in html
+    assert reverse("replies:search", args=[ticket.pk]) in html
+    assert "js/replies.js" in html
 
 
 def test_the_heartbeat_shows_who_else_is_viewing_or_typing(client, agent, other_agent, ticket):
@@ -431,7 +435,7 @@ def test_without_htmx_a_refused_reply_shows_the_whole_page_with_the_reason(clien
     response = send(client, ticket, "Order {{order_number}}", htmx=False)
     assert response.status_code == 422
     html = response.content.decode()
-    assert "<html" in html and "Fill in before sending" in html
+    assert "<html" in html and "{{order_number}} has no value for this ticket" in html
 
 
 def test_the_filter_panel_loads_with_the_current_choices_selected(client, agent, team):
