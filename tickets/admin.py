@@ -20,6 +20,10 @@ class MessageInline(admin.StackedInline):
 
 @admin.register(Ticket)
 class TicketAdmin(AuditedModelAdmin):
+    """Look-up and corrections of the subject and tags only: status, priority, category,
+    team and assignee change in the ticket workspace, through the services that run the SLA
+    clocks and write the history. Tickets are opened there, by email, webhooks or the API."""
+
     list_display = ["id", "subject", "status", "priority", "category", "channel", "customer",
                     "assignee", "sla_due_at"]
     list_filter = ["status", "priority", "category", "channel", "team"]
@@ -27,6 +31,15 @@ class TicketAdmin(AuditedModelAdmin):
     raw_id_fields = ["customer", "order", "assignee"]
     list_select_related = ["customer", "assignee"]
     inlines = [MessageInline]
+    editable_fields = ("subject", "tags")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Ticket._meta.get_fields()
+                if field.concrete and not field.auto_created
+                and field.name not in self.editable_fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Message)
