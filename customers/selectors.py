@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from loyalty.models import Tier
+from notices.selectors import delay_prefetch
 from tickets.models import OPEN_STATUSES, Message, Ticket
 
 from .models import (
@@ -99,11 +100,14 @@ def tier_progress(customer: Customer, stats: dict) -> TierProgress:
 
 
 def _orders_with_tracking() -> QuerySet[Order]:
+    """Orders with their lines, shipments, each shipment's tracking events and its delays
+    with the notices sent (templates/notices/_shipment_delay.html): one query each."""
     return Order.objects.prefetch_related(
         "lines",
         Prefetch("shipments", queryset=Shipment.objects.order_by("-shipped_at", "-id")
                  .prefetch_related(Prefetch("events", queryset=TrackingEvent.objects
-                                            .order_by("-occurred_at", "-id")))),
+                                            .order_by("-occurred_at", "-id")),
+                                   delay_prefetch())),
     )
 
 

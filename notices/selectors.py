@@ -57,6 +57,13 @@ def notices_for_order(order_id: int) -> QuerySet[DelayNotice]:
             .select_related("episode", "message", "ticket").order_by("-created_at"))
 
 
+def customer_notices(customer_id: int, limit: int = 10) -> list[DelayNotice]:
+    """The latest notices sent to a customer, with their order and delivery: one query."""
+    return list(DelayNotice.objects.filter(ticket__customer_id=customer_id)
+                .select_related("episode__shipment__order", "message", "coupon")
+                .order_by("-created_at", "-id")[:limit])
+
+
 def notice_list() -> QuerySet[DelayNotice]:
     return DelayNotice.objects.select_related("episode", "message", "ticket", "coupon").order_by(
         "-created_at", "-id")

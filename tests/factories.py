@@ -20,6 +20,7 @@ from customers.models import (
     TrackingEvent,
 )
 from loyalty.models import Tier
+from notices import services as notice_services
 from tickets.models import Channel, Direction, Message, Team, Ticket
 
 
@@ -150,3 +151,14 @@ class MessageFactory(factory.django.DjangoModelFactory):
 def tier(name: str) -> Tier:
     """One of the seeded tiers: Bronze, Silver or Gold."""
     return Tier.objects.get(name=name)
+
+
+def delayed_shipment(*, order=None, days_late: int = 2, **fields):
+    """An undelivered shipment whose promised date has passed, its delay detected and its
+    notice written through the notices services (as the sweep would)."""
+    shipment = ShipmentFactory(
+        **({"order": order} if order is not None else {}),
+        promised_delivery_date=(timezone.now() - timedelta(days=days_late)).date(), **fields)
+    for episode_id in notice_services.check_shipments(shipment_ids=[shipment.pk]):
+        notice_services.send_delay_notice(episode_id=episode_id)
+    return shipment

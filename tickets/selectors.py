@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from taggit.models import TaggedItem
 
 from customers.models import Customer, Order, Shipment
+from notices.selectors import with_open_delay
 
 from . import search
 from .models import (
@@ -47,7 +48,8 @@ def inbox_tickets() -> QuerySet[Ticket]:
 
 # --- Inbox views, filters and keyset pages ----------------------------------------------
 
-BUILT_IN_VIEWS = ("mine", "unassigned", "open", "breaching", "overdue", "vip", "pending", "all")
+BUILT_IN_VIEWS = ("mine", "unassigned", "open", "breaching", "overdue", "vip", "pending",
+                  "delayed", "all")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def _scope(view: str, *, user, now: datetime) -> QuerySet[Ticket]:
         return tickets.filter(customer__tier__priority_service=True)
     if view == "pending":
         return tickets.filter(status=Status.PENDING)
+    if view == "delayed":  # about an order whose shipment has an open delay
+        return with_open_delay(tickets)
     if view.startswith("team-") and view[5:].isdigit():
         return tickets.filter(team_id=int(view[5:]))
     if view.startswith("channel-") and view[8:] in Channel.values:
@@ -242,6 +246,7 @@ def view_counts(*, user, now: datetime | None = None) -> dict:
             "overdue": _scope("overdue", user=user, now=now).count(),
             "vip": _scope("vip", user=user, now=now).count(),
             "pending": _scope("pending", user=user, now=now).count(),
+            "delayed": _scope("delayed", user=user, now=now).count(),
             "teams": dict(open_tickets.filter(team__isnull=False).order_by()
                           .values_list("team_id").annotate(n=Count("pk"))),
             "channels": dict(open_tickets.order_by().values_list("channel")

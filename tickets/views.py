@@ -96,7 +96,8 @@ def view_label(view: str, teams) -> str:
     labels = {
         "mine": _("My tickets"), "unassigned": _("Unassigned"), "open": _("All open"),
         "breaching": _("Breaching soon"), "overdue": _("Overdue"), "vip": _("VIP"),
-        "pending": _("Pending on customer"), "all": _("All tickets"),
+        "pending": _("Pending on customer"), "delayed": _("Delayed orders"),
+        "all": _("All tickets"),
     }
     if view in labels:
         return labels[view]

@@ -1,3 +1,6 @@
+from datetime import UTC, datetime
+
+import time_machine
 from django.urls import reverse
 
 from tests.factories import (
@@ -6,6 +9,7 @@ from tests.factories import (
     ShipmentFactory,
     TicketFactory,
     TrackingEventFactory,
+    delayed_shipment,
     tier,
 )
 from tickets.models import Status
@@ -51,18 +55,62 @@ def test_the_sidebar_lists_open_tickets_then_past_ones_and_links_the_full_page(c
     assert "data-customer-page" in html
 
 
+# Tuesday 10 March 2026, 12:00 in Shanghai: inside the notices' sending hours.
+NOON = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_sidebar_shows_a_delayed_shipment_since_when_and_its_notice(client, agent):
+    order = OrderFactory(number="50300", customer__name="Lin Wei")
+    shipment = delayed_shipment(order=order, tracking_number="SF900")
+    on_time = ShipmentFactory(order=order, tracking_number="SF901")
+    notice = shipment.delay_episodes.get().notice
+    client.force_login(agent)
+
+    html = client.get(reverse("customers:sidebar", args=[order.customer.pk])).content.decode()
+
+    delay = html[html.index(f'id="shipment-delay-{shipment.pk}"'):]
+    assert 'data-delay="late"' in delay
+    assert "Delayed since 03/10/2026 noon" in delay  # when it was detected, in the shop's time
+    assert f'href="/tickets/{notice.ticket_id}/"' in delay and "Notice (late) of" in delay
+    assert "sending" in delay  # written, not yet delivered
+    assert f'id="shipment-delay-{on_time.pk}"' not in html
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_sidebar_says_when_the_notice_was_sent(client, agent):
+    order = OrderFactory()
+    shipment = delayed_shipment(order=order)
+    message = shipment.delay_episodes.get().notice.message
+    client.force_login(agent)
+    url = reverse("customers:sidebar", args=[order.customer.pk])
+
+    message.delivery_status, message.sent_at = "sent", NOON
+    message.save(update_fields=["delivery_status", "sent_at"])
+    assert "sent 03/10/2026 noon" in client.get(url).content.decode()
+
+
 def test_the_sidebar_query_count_does_not_grow_with_orders(client, agent,
                                                            django_assert_max_num_queries):
     order = OrderFactory()
     client.force_login(agent)
     url = reverse("customers:sidebar", args=[order.customer.pk])
     client.get(url)
-    for _ in range(20):
+    for index in range(20):
         shipment = ShipmentFactory(order=OrderFactory(customer=order.customer))
         TrackingEventFactory(shipment=shipment)
         TicketFactory(customer=order.customer)
-    with django_assert_max_num_queries(14):
-        assert client.get(url).status_code == 200
+        if index % 2:  # delayed, with a notice written (and a coupon for a Gold customer)
+            delayed_shipment(order=shipment.order)
+    customer = order.customer
+    customer.tier = tier("Gold")
+    customer.save()
+    delayed_shipment(order=OrderFactory(customer=customer))
+    with django_assert_max_num_queries(15) as counted:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="open-delay"') == 3  # 3 of the 5 recent orders
+    assert any("notices_delayepisode" in q["sql"] for q in counted.captured_queries)
 
 
 def test_the_sidebar_needs_an_agent(client, outsider):
