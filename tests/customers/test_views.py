@@ -18,6 +18,7 @@ from tests.factories import (
     ShipmentFactory,
     TicketFactory,
     TrackingEventFactory,
+    delayed_shipment,
     tier,
 )
 from tickets.models import Direction, Status
@@ -98,13 +99,19 @@ def test_the_customer_page_query_count_does_not_grow_with_orders_or_tickets(
     with django_assert_max_num_queries(40) as few:
         client.get(url)
     baseline = len(few.captured_queries)
-    for _ in range(30):
+    for index in range(30):
         shipment = ShipmentFactory(order=OrderFactory(customer=lin_wei))
         TrackingEventFactory(shipment=shipment)
         OrderLineFactory(order=shipment.order)
         MessageFactory(ticket=TicketFactory(customer=lin_wei))
+        if index % 3 == 0:  # a delayed shipment with its notice (and a coupon: Silver)
+            delayed_shipment(order=shipment.order)
     with django_assert_max_num_queries(baseline):
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="open-delay"' in html
+    assert html.count('<tr data-notice="') == 10  # the latest notices sent
 
 
 def test_the_order_timeline_and_ticket_lists_page_through_htmx_partials(client, agent, lin_wei):
@@ -200,6 +207,36 @@ def test_notes_and_tags_can_be_saved_without_javascript(client, agent, lin_wei):
     assert response.status_code == 302
     lin_wei.refresh_from_db()
     assert lin_wei.notes == "" and not lin_wei.tags.exists()
+
+
+def test_the_customer_page_lists_the_notices_sent_to_the_customer(client, agent, lin_wei):
+    shipment = delayed_shipment(order=OrderFactory(customer=lin_wei, number="50400"))
+    notice = shipment.delay_episodes.get().notice
+    message = notice.message
+    message.delivery_status, message.sent_at = "sent", timezone.now()
+    message.save(update_fields=["delivery_status", "sent_at"])
+    someone_else = delayed_shipment(order=OrderFactory(number="50401"))
+    client.force_login(agent)
+
+    html = client.get(reverse("customers:detail", args=[lin_wei.pk])).content.decode()
+
+    block = html[html.index('id="customer-notices"'):]
+    start = block.index(f'data-notice="{notice.pk}"')
+    row = block[start:block.index("</tr>", start)]
+    assert timezone.localtime(notice.created_at).strftime("%Y-%m-%d") in row
+    assert f'href="/tickets/{notice.ticket_id}/">#50400</a>' in row
+    assert "Late" in row and "Email" in row
+    assert 'data-delivery="sent"' in row and "sent " in row
+    assert notice.coupon.code in row  # Silver customers get an apology coupon
+    assert "#50401" not in block and someone_else.customer.name not in block
+    # The shipment itself says it is delayed, and the generic "late" badge stays too.
+    assert f'id="shipment-delay-{shipment.pk}"' in html
+
+
+def test_a_customer_never_notified_has_no_notice_block(client, agent, lin_wei):
+    client.force_login(agent)
+    html = client.get(reverse("customers:detail", args=[lin_wei.pk])).content.decode()
+    assert 'id="customer-notices"' not in html
 
 
 def test_the_customer_page_lets_other_apps_plug_in_balances_and_notices(client, agent, lin_wei,

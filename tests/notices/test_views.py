@@ -92,6 +92,7 @@ def test_staff_see_delayed_orders_with_their_notices(client, who, request, delay
     assert html.count('class="shipment-delay') == 2
     assert "Late" in html
     assert "Notice (late)" in html
+    assert 'href="/tickets/?view=delayed"' in html  # the open tickets about them
 
 
 def test_delayed_orders_take_the_same_queries_for_many_shipments(client, agent, delays,

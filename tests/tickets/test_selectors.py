@@ -4,7 +4,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.factories import CustomerFactory, TicketFactory, tier
+from customers.models import ShipmentStatus
+from notices import services as notice_services
+from tests.factories import (
+    CustomerFactory,
+    OrderFactory,
+    ShipmentFactory,
+    TicketFactory,
+    delayed_shipment,
+    tier,
+)
 from tickets import selectors
 from tickets.selectors import InboxQuery
 
@@ -114,6 +123,27 @@ def test_an_unreadable_cursor_starts_at_the_first_page(agent, cursor):
     first = due(1)
     page = selectors.inbox_page(InboxQuery(cursor=cursor), user=agent, now=NOW)
     assert page.is_first and [t.pk for t in page.tickets] == [first.pk]
+
+
+def test_the_delayed_orders_view_lists_open_tickets_about_an_order_with_an_open_delay(agent):
+    delayed = delayed_shipment()
+    [proactive] = delayed.order.tickets.all()  # the notice's own ticket, about the order
+    asking = due(5, customer=delayed.customer, order=delayed.order)
+    due(6, customer=delayed.customer, order=ShipmentFactory().order)  # on time
+    TicketFactory(status="solved", order=delayed.order)
+    over = delayed_shipment()
+    over_ticket = due(7, customer=over.customer, order=over.order)
+    over.status = ShipmentStatus.DELIVERED
+    over.save(update_fields=["status"])
+    notice_services.check_shipments(shipment_ids=[over.pk])  # the delay is over
+    due(8, order=OrderFactory())  # no shipment yet
+
+    listed = ids(user=agent, view="delayed")
+
+    assert set(listed) == {asking.pk, proactive.pk}
+    assert over_ticket.pk not in listed
+    with time_machine.travel(NOW, tick=False):
+        assert selectors.view_counts(user=agent)["delayed"] == 2
 
 
 def test_view_counts(agent, other_agent, team):

@@ -10,6 +10,7 @@ from tests.factories import (
     OrderFactory,
     ShipmentFactory,
     TicketFactory,
+    delayed_shipment,
     tier,
 )
 from tickets import presence, services
@@ -115,6 +116,21 @@ def test_the_counts_partial_shows_the_view_counts(client, agent, ticket):
     client.force_login(agent)
     html = client.get(reverse("tickets:inbox_counts"), {"view": "overdue"}).content.decode()
     assert 'data-count="open">2<' in html and 'data-count="overdue">1<' in html
+
+
+def test_the_delayed_orders_view_is_in_the_inbox_with_its_count(client, agent, ticket):
+    delayed = delayed_shipment()
+    asking = TicketFactory(customer=delayed.customer, order=delayed.order,
+                           subject="Where is it?")
+    client.force_login(agent)
+
+    page = client.get(reverse("tickets:inbox"), {"view": "delayed"}).content.decode()
+    counts = client.get(reverse("tickets:inbox_counts"),
+                        {"view": "delayed"}).content.decode()
+
+    assert "Delayed orders" in page and asking.subject in page
+    assert "Parcel stuck" not in page  # its order is on time
+    assert 'href="?view=delayed"' in counts and 'data-count="delayed">2<' in counts
 
 
 def test_invalid_filters_are_ignored_not_an_error(client, agent, ticket):
