@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.deliver_queued_messages",
         "schedule": crontab(minute="*"),
     },
+    "fetch-inbound-email": {
+        "task": "tickets.tasks.fetch_inbound_email",
+        "schedule": crontab(minute="*"),
+    },
     "ingest-sweep-webhook-deliveries": {
         "task": "customers.tasks.ingest_sweep_webhook_deliveries",
         "schedule": crontab(minute="*"),

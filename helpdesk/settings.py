@@ -215,6 +215,16 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kefu Support <support@kefu.example>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Inbound email (tickets/mailbox.py): the support mailbox Kefu fetches customer email from,
+# over IMAP, or a local Maildir the mail server delivers to. Neither set: no fetching.
+INBOUND_IMAP_HOST = env.str("INBOUND_IMAP_HOST", default="")
+INBOUND_IMAP_PORT = env.int("INBOUND_IMAP_PORT", default=993)
+INBOUND_IMAP_SSL = env.bool("INBOUND_IMAP_SSL", default=True)
+INBOUND_IMAP_USER = env.str("INBOUND_IMAP_USER", default="")
+INBOUND_IMAP_PASSWORD = env.str("INBOUND_IMAP_PASSWORD", default="")
+INBOUND_IMAP_FOLDER = env.str("INBOUND_IMAP_FOLDER", default="INBOX")
+INBOUND_IMAP_TIMEOUT = env.int("INBOUND_IMAP_TIMEOUT", default=30)
+INBOUND_MAILDIR = env.str("INBOUND_MAILDIR", default="")
 # Domain for Message-ID headers, so customer replies thread back into tickets.
 KEFU_MAIL_DOMAIN = env.str("KEFU_MAIL_DOMAIN", default="kefu.example")
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin_audit import AuditedModelAdmin
+
 from .models import (
     ApologyCoupon,
     DelayEpisode,
@@ -12,14 +14,15 @@ from .models import (
 
 
 @admin.register(NoticeRules)
-class NoticeRulesAdmin(admin.ModelAdmin):
+class NoticeRulesAdmin(AuditedModelAdmin):
     """One row of rules: edited, never added twice or deleted."""
 
     list_display = ["__str__", "late_enabled", "exception_enabled", "stalled_enabled",
-                    "stalled_after_hours", "send_from", "send_until", "holdout_percent"]
+                    "stalled_after_hours", "notify_within_days", "send_from", "send_until",
+                    "holdout_percent"]
     fieldsets = [
         (None, {"fields": ["late_enabled", "exception_enabled", "stalled_enabled",
-                           "stalled_after_hours"]}),
+                           "stalled_after_hours", "notify_within_days"]}),
         (_("Quiet hours"), {"fields": ["send_from", "send_until"]}),
         (_("Measurement"), {"fields": ["holdout_percent"]}),
     ]
@@ -32,20 +35,20 @@ class NoticeRulesAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExceptionStatus)
-class ExceptionStatusAdmin(admin.ModelAdmin):
+class ExceptionStatusAdmin(AuditedModelAdmin):
     list_display = ["code", "label", "description", "keywords", "enabled", "position"]
     list_editable = ["enabled", "position"]
     search_fields = ["code", "label", "keywords"]
 
 
 @admin.register(NoticeTemplate)
-class NoticeTemplateAdmin(admin.ModelAdmin):
+class NoticeTemplateAdmin(AuditedModelAdmin):
     list_display = ["reason", "language", "subject", "updated_at"]
     list_filter = ["reason", "language"]
 
 
 @admin.register(ApologyCoupon)
-class ApologyCouponAdmin(admin.ModelAdmin):
+class ApologyCouponAdmin(AuditedModelAdmin):
     list_display = ["tier", "percent_off", "amount_off", "valid_days", "enabled"]
     list_editable = ["enabled"]
     list_select_related = ["tier"]
@@ -61,8 +64,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(DelayEpisode)
 class DelayEpisodeAdmin(ReadOnlyAdmin):
-    list_display = ["shipment", "reason", "exception_code", "detected_at", "resolved_at",
-                    "notice_state", "skip_reason"]
+    list_display = ["shipment", "reason", "exception_code", "began_at", "detected_at",
+                    "resolved_at", "notice_state", "skip_reason"]
     list_filter = ["reason", "notice_state", "skip_reason"]
     list_select_related = ["shipment"]
     raw_id_fields = ["shipment"]

@@ -33,6 +33,8 @@ class Rules:
     stalled: bool = True
     stalled_after: timedelta = timedelta(hours=72)
     exceptions: tuple[ExceptionRule, ...] = ()
+    # A delay that began longer ago than this gets no notice (None: no limit).
+    notify_within: timedelta | None = timedelta(days=14)
 
     @classmethod
     def from_models(cls, rules: NoticeRules, statuses: Iterable[ExceptionStatus]) -> "Rules":
@@ -42,6 +44,8 @@ class Rules:
             stalled_after=timedelta(hours=rules.stalled_after_hours),
             exceptions=tuple(ExceptionRule(s.code, tuple(s.keyword_list))
                              for s in statuses if s.enabled),
+            notify_within=(timedelta(days=rules.notify_within_days)
+                           if rules.notify_within_days else None),
         )
 
 
@@ -52,10 +56,17 @@ class Problem:
     exception_code: str = ""
     promised_date: date | None = None
     last_scan_at: datetime | None = None
+    began_at: datetime | None = None
 
     @property
     def priority(self) -> int:
         return REASON_PRIORITY[self.reason]
+
+    def too_old_to_notify(self, now: datetime, rules: "Rules") -> bool:
+        """Began longer ago than the rules notify for: a surprise apology for a parcel
+        promised weeks ago would do more harm than good."""
+        return (rules.notify_within is not None and self.began_at is not None
+                and now - self.began_at > rules.notify_within)
 
 
 @dataclass(frozen=True)
@@ -95,16 +106,19 @@ def stall_reference(shipment) -> datetime | None:
 
 
 def evaluate(shipment, *, now: datetime, rules: Rules, latest_status: str = "",
-             latest_description: str = "") -> Evaluation:
-    """The shipment's delays at `now`, given its latest tracking event."""
+             latest_description: str = "", latest_at: datetime | None = None) -> Evaluation:
+    """The shipment's delays at `now`, given its latest tracking event (status, description
+    and when it happened)."""
     if shipment.status in FINISHED_STATUSES:
         return Evaluation(problems=(), late_at=None, last_scan_at=None)
     problems = []
 
-    code = (classify_exception(latest_status, latest_description, rules)
-            or classify_exception(shipment.status, "", rules))
+    from_event = classify_exception(latest_status, latest_description, rules)
+    code = from_event or classify_exception(shipment.status, "", rules)
     if rules.exception and code:
-        problems.append(Problem(Reason.EXCEPTION, f"exception:{code}", exception_code=code))
+        began = (latest_at if from_event else None) or shipment.last_event_at or now
+        problems.append(Problem(Reason.EXCEPTION, f"exception:{code}", exception_code=code,
+                                began_at=began))
 
     late_at = None
     promised = shipment.promised_delivery_date
@@ -112,7 +126,8 @@ def evaluate(shipment, *, now: datetime, rules: Rules, latest_status: str = "",
         late = shipment.is_late(now)
         if late and rules.late:
             problems.append(Problem(Reason.LATE, f"late:{promised.isoformat()}",
-                                    promised_date=promised))
+                                    promised_date=promised,
+                                    began_at=late_boundary(promised, shipment.customer.time_zone)))
         if not late:
             boundary = late_boundary(promised, shipment.customer.time_zone)
             late_at = boundary if boundary > now else now + RECHECK
@@ -122,7 +137,8 @@ def evaluate(shipment, *, now: datetime, rules: Rules, latest_status: str = "",
     if shipment.status in STALL_STATUSES and scan is not None:
         if now - scan >= rules.stalled_after and rules.stalled:
             stamp = scan.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-            problems.append(Problem(Reason.STALLED, f"stalled:{stamp}", last_scan_at=scan))
+            problems.append(Problem(Reason.STALLED, f"stalled:{stamp}", last_scan_at=scan,
+                                    began_at=scan + rules.stalled_after))
         else:
             watch_scan = scan
 

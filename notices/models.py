@@ -51,6 +51,12 @@ class NoticeRules(models.Model):
         help_text=_("In transit with no tracking scan for longer than the hours below."))
     stalled_after_hours = models.PositiveIntegerField(
         _("stalled after (hours)"), default=72, validators=[MinValueValidator(1)])
+    notify_within_days = models.PositiveSmallIntegerField(
+        _("do not notify delays older than (days)"), null=True, blank=True, default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("A delay that began longer ago than this (a promised date weeks past that "
+                    "nobody noticed) is shown to agents but gets no surprise apology. Empty: "
+                    "no limit."))
     send_from = models.TimeField(
         _("send from"), default=time(9, 0),
         help_text=_("Notices are sent between these times in the customer's time zone; one "
@@ -245,6 +251,7 @@ class SkipReason(models.TextChoices):
     NONE = "", _("—")
     NO_EMAIL = "no_email", _("No email address")
     HOLDOUT = "holdout", _("Hold-out group")
+    TOO_OLD = "too_old", _("Began too long ago to notify")
     RESOLVED = "resolved", _("Over before the notice was written")
     WITHDRAWN = "withdrawn", _("Over before the notice went out")
 
@@ -269,6 +276,10 @@ class DelayEpisode(models.Model):
     exception_code = models.CharField(_("exception"), max_length=32, blank=True)
     promised_date = models.DateField(_("promised delivery"), null=True, blank=True)
     last_scan_at = models.DateTimeField(_("last scan"), null=True, blank=True)
+    began_at = models.DateTimeField(
+        _("began"), null=True, blank=True,
+        help_text=_("When the delay itself began: the end of the promised day, the exception "
+                    "scan, or the last scan plus the stall threshold."))
     detected_at = models.DateTimeField(_("detected"))
     resolved_at = models.DateTimeField(_("over"), null=True, blank=True)
     notice_state = models.CharField(_("notice"), max_length=16, choices=NoticeState.choices,

@@ -79,7 +79,8 @@ def check_shipments(*, shipment_ids: Iterable[int], now: datetime | None = None,
               "customer__time_zone")
         .order_by("pk")  # rows locked in one order by every writer: no deadlocks
         .annotate(latest_status=Subquery(latest.values("status")[:1]),
-                  latest_description=Subquery(latest.values("description")[:1]))
+                  latest_description=Subquery(latest.values("description")[:1]),
+                  latest_at=Subquery(latest.values("occurred_at")[:1]))
     )
     known = defaultdict(list)
     for episode in DelayEpisode.objects.filter(shipment_id__in=ids).only(
@@ -90,7 +91,8 @@ def check_shipments(*, shipment_ids: Iterable[int], now: datetime | None = None,
     for shipment in shipments:
         found = detection.evaluate(shipment, now=now, rules=rules,
                                    latest_status=shipment.latest_status or "",
-                                   latest_description=shipment.latest_description or "")
+                                   latest_description=shipment.latest_description or "",
+                                   latest_at=shipment.latest_at)
         episodes = known[shipment.pk]
         current = {problem.key for problem in found.problems}
         still_open = [e for e in episodes if e.is_open and e.key in current]
@@ -101,13 +103,18 @@ def check_shipments(*, shipment_ids: Iterable[int], now: datetime | None = None,
         for problem in found.problems:
             if problem.key in seen:
                 continue
-            covered = problem.priority < told
+            if problem.too_old_to_notify(now, rules):
+                state, skip = NoticeState.SKIPPED, SkipReason.TOO_OLD
+            elif problem.priority < told:
+                state, skip = NoticeState.COVERED, SkipReason.NONE
+            else:
+                state, skip = NoticeState.PENDING, SkipReason.NONE
+                told = problem.priority
             new.append(DelayEpisode(
                 shipment=shipment, reason=problem.reason, key=problem.key,
                 exception_code=problem.exception_code, promised_date=problem.promised_date,
-                last_scan_at=problem.last_scan_at, detected_at=now,
-                notice_state=NoticeState.COVERED if covered else NoticeState.PENDING))
-            told = max(told, problem.priority)
+                last_scan_at=problem.last_scan_at, began_at=problem.began_at, detected_at=now,
+                notice_state=state, skip_reason=skip))
         if found.needs_watch:
             watches.append(ShipmentWatch(shipment_id=shipment.pk, late_at=found.late_at,
                                          last_scan_at=found.last_scan_at, checked_at=now))

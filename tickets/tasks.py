@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import outbound
+from . import mailbox, outbound
 
 
 @shared_task(autoretry_for=(outbound.TransientDeliveryError,), retry_backoff=30,
@@ -16,3 +16,10 @@ def deliver_queued_messages() -> int:
     for message_id in ids:
         deliver_message.delay(message_id)
     return len(ids)
+
+
+@shared_task
+def fetch_inbound_email() -> dict | None:
+    """Beat: take in the support mailbox's new customer email (when one is configured)."""
+    report = mailbox.fetch()
+    return report.as_dict() if report else None

@@ -71,7 +71,7 @@ def test_the_sidebar_shows_a_delayed_shipment_since_when_and_its_notice(client, 
 
     delay = html[html.index(f'id="shipment-delay-{shipment.pk}"'):]
     assert 'data-delay="late"' in delay
-    assert "Delayed since 03/10/2026 noon" in delay  # when it was detected, in the shop's time
+    assert "Delayed since 03/09/2026 midnight" in delay  # the end of the promised day
     assert f'href="/tickets/{notice.ticket_id}/"' in delay and "Notice (late) of" in delay
     assert "sending" in delay  # written, not yet delivered
     assert f'id="shipment-delay-{on_time.pk}"' not in html

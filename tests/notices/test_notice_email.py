@@ -1,14 +1,18 @@
 """The notice as the customer receives it (a real local SMTP server), and the customer's
 reply threading back into the same proactive ticket."""
 
+import smtplib
 from datetime import date, timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
 from django.utils import timezone
 
 from notices import selectors, services
 from notices.models import DelayNotice
-from tickets import outbound
+from tests.conftest import free_port
+from tickets import outbound, tasks
 from tickets import services as ticket_services
 from tickets.inbound_email import receive_email
 from tickets.models import Direction, Status
@@ -72,6 +76,33 @@ def test_a_reply_threads_into_the_proactive_ticket_and_reopens_it(notice, smtp_s
     assert answer_email["In-Reply-To"] == message.external_message_id
     assert email["Message-ID"] in answer_email["References"]
     assert answer_email["Subject"].startswith("Re: Your order #50200")
+
+
+def test_a_reply_arriving_in_the_support_mailbox_is_fetched_into_the_proactive_ticket(
+        notice, smtp_server, tmp_path, settings):
+    outbound.deliver(notice.message_id)
+    [email] = smtp_server.wait_for(1)  # the notice as the customer's mail program got it
+    # The support mailbox: a mail server that stores what it receives in a Maildir.
+    support = tmp_path / "support"
+    port = free_port()
+    server = Controller(Mailbox(support), hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            smtp.sendmail("lin.wei@example.cn", ["support@kefu.example"],
+                          reply_to(email, "Could the courier leave it with my neighbour?"))
+    finally:
+        server.stop()
+    settings.INBOUND_MAILDIR = str(support)
+
+    assert tasks.fetch_inbound_email()["stored"] == 1  # the beat task
+
+    reply = notice.ticket.messages.get(direction=Direction.INBOUND)
+    assert reply.body_text == "Could the courier leave it with my neighbour?"
+    assert reply.in_reply_to == email["Message-ID"] == notice.message.external_message_id
+    notice.ticket.refresh_from_db()
+    assert notice.ticket.status == Status.OPEN
+    assert tasks.fetch_inbound_email()["stored"] == 0  # marked seen: taken in once
 
 
 def test_an_out_of_office_reply_is_kept_as_a_note_and_reopens_nothing(notice, smtp_server):
