@@ -39,8 +39,20 @@ def test_a_shipment_shows_its_delay_state_and_the_notices_sent(api, agent, notif
     assert episode["notice"]["ticket"] == notice.ticket_id
     assert episode["notice"]["message"] == notice.message_id
     assert episode["notice"]["delivery_status"] == "queued"
-    # The notice is an outbound message of the proactive ticket.
-    assert notice.message.ticket_id == notice.ticket_id
+    assert episode["began_at"] == "2026-03-10T00:00:00+08:00"  # the end of the promised day
+
+
+def test_the_notice_is_a_message_of_the_proactive_ticket_in_the_tickets_api(api, agent,
+                                                                          notified):
+    _shipment, notice = notified
+    api.force_authenticate(agent)
+    response = api.get(f"/api/v1/tickets/{notice.ticket_id}/messages/")
+    assert response.status_code == 200
+    data = response.json()
+    rows = data["results"] if isinstance(data, dict) else data
+    [message] = [row for row in rows if row["id"] == notice.message_id]
+    assert message["direction"] == "outbound"
+    assert "I'm tracking your order #50300" in message["body_text"]
 
 
 def test_a_shipment_on_time_is_not_delayed(api, agent, db):

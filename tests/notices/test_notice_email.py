@@ -102,6 +102,7 @@ def test_a_reply_arriving_in_the_support_mailbox_is_fetched_into_the_proactive_t
     assert reply.in_reply_to == email["Message-ID"] == notice.message.external_message_id
     notice.ticket.refresh_from_db()
     assert notice.ticket.status == Status.OPEN
+    assert notice.ticket.sla_due_at is not None  # the proactive ticket's own SLA now runs
     assert tasks.fetch_inbound_email()["stored"] == 0  # marked seen: taken in once
 
 
