@@ -33,8 +33,8 @@ class EpisodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = DelayEpisode
         fields = ["id", "reason", "exception_code", "promised_date", "last_scan_at",
-                  "began_at", "detected_at", "resolved_at", "is_open", "notice_state", "skip_reason",
-                  "notice"]
+                  "began_at", "detected_at", "resolved_at", "is_open", "notice_state",
+                  "skip_reason", "notice"]
 
 
 class ShipmentDelaySerializer(serializers.Serializer):
