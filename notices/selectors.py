@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from customers.models import Shipment
 from tickets.models import Category, DeliveryStatus, Direction, Message, Ticket
@@ -30,11 +31,11 @@ def open_episodes() -> QuerySet[DelayEpisode]:
 
 def delayed_shipments() -> QuerySet[Shipment]:
     """Shipments with an open delay, the longest-delayed first: the "Delayed orders" view."""
-    open_delays = DelayEpisode.objects.open().filter(shipment=OuterRef("pk"))
+    open_delays = (DelayEpisode.objects.open().filter(shipment=OuterRef("pk"))
+                   .annotate(since=Coalesce("began_at", "detected_at")))
     return (
         Shipment.objects.filter(pk__in=DelayEpisode.objects.open().values("shipment_id"))
-        .annotate(delayed_since=Subquery(
-            open_delays.order_by("detected_at").values("detected_at")[:1]))
+        .annotate(delayed_since=Subquery(open_delays.order_by("since").values("since")[:1]))
         .select_related("order", "customer__tier")
         .prefetch_related(delay_prefetch())
         .order_by("delayed_since", "pk")

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -40,7 +40,11 @@ def test_delayed_shipments_are_those_with_an_open_delay_longest_first(db, at_noo
     notify(delivered)
 
     assert list(selectors.delayed_shipments()) == [older, newer]
-    assert list(selectors.delayed_shipments())[0].delayed_since == NOON
+    first, second = selectors.delayed_shipments()
+    # Since when each is delayed: the end of the promised day (9 March, Shanghai), and the
+    # last scan before the exception status, not when Kefu noticed.
+    assert first.delayed_since == datetime(2026, 3, 9, 16, 0, tzinfo=UTC)
+    assert second.delayed_since == NOON - timedelta(hours=5)
 
 
 def test_tickets_about_an_order_with_an_open_delay_can_be_filtered(db):
