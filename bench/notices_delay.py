@@ -284,6 +284,19 @@ def vacuum(connection) -> None:
     raw.autocommit = autocommit
 
 
+def backend_cpu_seconds(connection) -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend process (when the
+    server runs on this machine), so figures can be read apart from the machine's load."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -303,15 +316,22 @@ def sweep(args) -> None:
         watched = cursor.fetchone()[0]
     print(f"{total} shipments, {watched} watched; sweep at {SWEEP_AT:%Y-%m-%d %H:%M} UTC")
     for late in [int(n) for n in args.late.split(",")]:
-        timings, queries = [], 0
+        timings, cpu, loads, queries = [], [], [], 0
         for _ in range(args.runs):
             with transaction.atomic(), connection.cursor() as cursor:
                 ids = prepare_late(cursor, late)
             vacuum(connection)  # as autovacuum would, after the set-up's churn
             with CaptureQueriesContext(connection) as captured:
+                backend_before, process_before = (backend_cpu_seconds(connection),
+                                                  time.process_time())
                 began = time.perf_counter()
                 report = services.sweep(now=SWEEP_AT)
                 timings.append((time.perf_counter() - began) * 1000)
+                backend_after = backend_cpu_seconds(connection)
+                if backend_before is not None and backend_after is not None:
+                    cpu.append((backend_after - backend_before
+                                + time.process_time() - process_before) * 1000)
+            loads.append(os.getloadavg()[0])
             queries = len(captured.captured_queries)
             if report.due != late or len(report.to_notify) != late:
                 raise SystemExit(f"expected {late} newly late, got {report}")
@@ -319,7 +339,10 @@ def sweep(args) -> None:
                 restore(cursor, ids)
         print(f"newly late {late:>6}: median {statistics.median(timings):8.1f} ms  "
               f"p95 {percentile(timings, 0.95):8.1f} ms  max {max(timings):8.1f} ms  "
-              f"queries {queries}", flush=True)
+              + (f"CPU (Python + PostgreSQL backend) median {statistics.median(cpu):7.1f} ms  "
+                 if cpu else "")
+              + f"queries {queries}  load average {min(loads):.1f}-{max(loads):.1f}",
+              flush=True)
     explain(connection)
 
 
