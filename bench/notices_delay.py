@@ -321,16 +321,17 @@ def sweep(args) -> None:
             with transaction.atomic(), connection.cursor() as cursor:
                 ids = prepare_late(cursor, late)
             vacuum(connection)  # as autovacuum would, after the set-up's churn
+            backend_before = backend_cpu_seconds(connection)
+            process_before = time.process_time()
             with CaptureQueriesContext(connection) as captured:
-                backend_before, process_before = (backend_cpu_seconds(connection),
-                                                  time.process_time())
                 began = time.perf_counter()
                 report = services.sweep(now=SWEEP_AT)
                 timings.append((time.perf_counter() - began) * 1000)
-                backend_after = backend_cpu_seconds(connection)
-                if backend_before is not None and backend_after is not None:
-                    cpu.append((backend_after - backend_before
-                                + time.process_time() - process_before) * 1000)
+            process_after = time.process_time()
+            backend_after = backend_cpu_seconds(connection)
+            if backend_before is not None and backend_after is not None:
+                cpu.append((backend_after - backend_before
+                            + process_after - process_before) * 1000)
             loads.append(os.getloadavg()[0])
             queries = len(captured.captured_queries)
             if report.due != late or len(report.to_notify) != late:
