@@ -390,3 +390,22 @@ def test_an_exception_status_removed_since_detection_gets_the_generic_wording(db
     ExceptionStatus.objects.filter(code="weather").delete()
     notice = services.send_delay_notice(episode_id=episode_id)
     assert "your parcel is held up by a problem at the carrier." in notice.message.body_text
+
+
+def test_a_later_ticket_about_the_same_order_links_to_the_notice(client, agent):
+    from tickets import services as ticket_services
+
+    shipment = late_shipment(name="Lin Wei", number="50124")
+    [notice] = check_and_send(shipment)
+    later = ticket_services.open_ticket(customer=shipment.customer, order=shipment.order,
+                                        subject="Where is my order?", body_text="Still waiting")
+    client.force_login(agent)
+    html = client.get(f"/tickets/{later.pk}/").content.decode()
+    banner = html[html.index('id="earlier-notices"'):]
+    banner = banner[:banner.index("</div>")]
+    assert f'href="/tickets/{notice.ticket_id}/">#{notice.ticket_id}</a>' in banner
+    assert "Late" in banner
+
+    # The proactive ticket itself does not point at itself.
+    html = client.get(f"/tickets/{notice.ticket_id}/").content.decode()
+    assert 'id="earlier-notices"' not in html
