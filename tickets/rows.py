@@ -1,11 +1,17 @@
-"""Inbox rows ready to print: every label, class and countdown worked out once in Python, so
-the template only writes values (the inbox's render time is dominated by template work)."""
+"""Inbox rows ready to print: every label, class and countdown worked out once in Python.
+
+Each row's markup is built here, as Django's admin builds its changelist cells: fifty rows
+of twenty template variables were two thirds of the inbox's CPU time at a million tickets.
+Every value is escaped before it goes into the markup.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .models import PAUSED_STATUSES, Channel, Priority, Status, Ticket
@@ -39,6 +45,42 @@ class InboxRow:
     sla_text: str
     sla_title: str
     tags: list[str]
+
+    def html(self, select_label: str) -> SafeString:
+        """The row's <tr>; every value is escaped here (html.escape, quotes included, as
+        Django's escape does), then the whole row is marked safe once."""
+        tier = (f' <span class="badge tier-badge" style="background: {escape(self.tier_colour)}">'
+                f'{escape(self.tier_name)}</span>' if self.tier_name else "")
+        tags = "".join(f' <span class="badge rounded-pill text-bg-light border">{escape(tag)}'
+                       "</span>" for tag in self.tags)
+        return mark_safe(ROW.format(  # noqa: S308 - every value below is escaped
+            id=int(self.id), url=escape(self.url), select_label=escape(select_label),
+            flag_class=escape(self.flag_class), priority_label=escape(self.priority_label),
+            channel_icon=escape(self.channel_icon), channel_label=escape(self.channel_label),
+            customer_name=escape(self.customer_name), tier=tier, subject=escape(self.subject),
+            tags=tags, status_class=escape(self.status_class),
+            status_label=escape(self.status_label),
+            assignee_name=escape(self.assignee_name or "—"), age=escape(self.age),
+            sla_state=escape(self.sla_state), sla_title=escape(self.sla_title),
+            sla_text=escape(self.sla_text)))
+
+
+ROW = (
+    '<tr class="inbox-row" data-id="{id}" data-url="{url}">'
+    '<td class="ps-3"><input class="form-check-input row-select" type="checkbox" name="ids" '
+    'value="{id}" form="bulk-form" aria-label="{select_label} #{id}"></td>'
+    '<td><i class="bi bi-flag-fill {flag_class}" title="{priority_label}"></i></td>'
+    '<td><i class="bi {channel_icon}" title="{channel_label}"></i></td>'
+    '<td class="text-nowrap">{customer_name}{tier}</td>'
+    '<td class="subject-cell"><a class="text-decoration-none" href="{url}">{subject}</a> '
+    '<span class="text-secondary small">#{id}</span>{tags}</td>'
+    '<td><span class="badge {status_class}">{status_label}</span></td>'
+    '<td class="text-nowrap small">{assignee_name}</td>'
+    '<td class="text-end small text-secondary text-nowrap">{age}</td>'
+    '<td class="text-end pe-3 text-nowrap"><span class="sla sla-{sla_state}" '
+    'title="{sla_title}">{sla_text}</span></td>'
+    '</tr>\n'
+)
 
 
 def inbox_rows(tickets: list[Ticket], *, tags: dict[int, list[str]], now: datetime,

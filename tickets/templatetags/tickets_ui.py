@@ -125,3 +125,9 @@ def event_icon(event) -> str:
         "status": "bi-arrow-repeat", "assigned": "bi-person-check", "fields": "bi-pencil",
         "merged": "bi-union", "notice": "bi-megaphone", "delivery": "bi-send",
     }.get(event.kind, "bi-dot")
+
+
+@register.simple_tag
+def inbox_row(row, select_label):
+    """One inbox row's <tr> (tickets.rows.InboxRow.html)."""
+    return row.html(select_label)
