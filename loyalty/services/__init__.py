@@ -27,7 +27,7 @@ from .ledgers import (
     spend_store_credit,
     sync_order_points,
 )
-from .orders import handle_order_changed
+from .orders import handle_order_changed, settle_without_messages
 from .tiers import award_tier, recompute_all, recompute_customer, recompute_customers, tier_for
 
 __all__ = [
@@ -36,5 +36,6 @@ __all__ = [
     "award_tier", "expire_points",
     "grant_coupon", "grant_store_credit", "handle_order_changed", "recompute_all",
     "recompute_customer", "recompute_customers", "redeem_coupon", "redeem_points",
-    "reject_grant", "spend_store_credit", "sync_order_points", "tier_for",
+    "reject_grant", "settle_without_messages", "spend_store_credit", "sync_order_points",
+    "tier_for",
 ]

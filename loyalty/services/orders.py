@@ -37,6 +37,23 @@ def handle_order_changed(*, order_id: int, now: datetime | None = None) -> Recom
     return result
 
 
+def settle_without_messages(*, order_ids: list[int], now: datetime | None = None) -> None:
+    """Orders that were loaded without their events (the demo shop, a backfill): give them
+    the points they earn and mark them handled, so the sweep does not later take them for
+    lost events and send their Nth-order messages. No message goes out; recompute the tiers
+    with send_messages=False afterwards."""
+    now = now or timezone.now()
+    counting = set(Order.objects.counting().filter(pk__in=order_ids).values_list("pk", flat=True))
+    orders = list(Order.objects.filter(pk__in=order_ids).order_by("customer_id", "placed_at"))
+    for order in orders:
+        sync_order_points(order=order, now=now, counting=order.pk in counting)
+    OrderSync.objects.bulk_create(
+        [OrderSync(order=order, order_updated_at=order.updated_at, synced_at=now)
+         for order in orders],
+        update_conflicts=True, unique_fields=["order"],
+        update_fields=["order_updated_at", "synced_at"], batch_size=1000)
+
+
 def unsynced_orders(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
     """Orders changed recently whose change the handler has not finished."""
     now = now or timezone.now()
