@@ -599,23 +599,31 @@ class _Batch:
             numbers.add(str(data.number or "").strip().lstrip("#").strip())
             if (data.shop_order_id or "").strip():
                 shop_ids.add(data.shop_order_id.strip())
+        # Simple lookups on the unique indexes, one per column: an OR of IN lists can make
+        # PostgreSQL scan the whole table.
         self.owner_of: dict[tuple[str, str], Customer] = {}
-        if by_kind:
-            query = Q()
-            for kind, values in by_kind.items():
-                query |= Q(kind=kind, value__in=values)
-            for identity in CustomerIdentity.objects.filter(query).select_related("customer"):
-                self.owner_of[(identity.kind, identity.value)] = identity.customer
+        values = set().union(*by_kind.values()) if by_kind else set()
+        found = [(kind, value, customer_id) for kind, value, customer_id in
+                 CustomerIdentity.objects.filter(value__in=values).order_by()
+                 .values_list("kind", "value", "customer_id")
+                 if value in by_kind.get(kind, ())]
+        customers = Customer.objects.in_bulk({customer_id for _, _, customer_id in found})
+        for kind, value, customer_id in found:
+            self.owner_of[(kind, value)] = customers[customer_id]
         self.by_number: dict[str, Order] = {}
         self.by_shop_id: dict[str, Order] = {}
         self.lines: dict[int, list[OrderLine]] = {}
-        orders = list(Order.objects.select_for_update()
-                      .filter(Q(number__in=numbers) | Q(shop_order_id__in=shop_ids)).order_by())
-        for order in orders:
+        orders = {order.pk: order for order in
+                  Order.objects.select_for_update().filter(number__in=numbers).order_by()}
+        if shop_ids:
+            orders.update((order.pk, order) for order in Order.objects.select_for_update()
+                          .filter(shop_order_id__in=shop_ids).exclude(pk__in=list(orders))
+                          .order_by())
+        for order in orders.values():
             self.by_number[order.number] = order
             if order.shop_order_id:
                 self.by_shop_id[order.shop_order_id] = order
-        for line in OrderLine.objects.filter(order__in=orders).order_by("pk"):
+        for line in OrderLine.objects.filter(order_id__in=list(orders)).order_by("pk"):
             self.lines.setdefault(line.order_id, []).append(line)
         self.touched: set[str] = set()  # numbers and shop ids written in this batch
         self.new_customers: list[_NewCustomer] = []
