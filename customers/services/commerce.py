@@ -582,6 +582,12 @@ class _NewCustomer:
     customer: Customer
 
 
+def _chunks(values, size: int = 5000) -> list[list]:
+    """Keys to look up, a few thousand per query (SQLite limits a query's parameters)."""
+    values = list(values)
+    return [values[start:start + size] for start in range(0, len(values), size)]
+
+
 class _Batch:
     """What one batch of record_orders knows: the customers behind the identities given and
     the orders (with their lines) by number and shop id, read with a few queries up front and
@@ -603,28 +609,31 @@ class _Batch:
         # PostgreSQL scan the whole table.
         self.owner_of: dict[tuple[str, str], Customer] = {}
         values = set().union(*by_kind.values()) if by_kind else set()
-        found = [(kind, value, customer_id) for kind, value, customer_id in
-                 CustomerIdentity.objects.filter(value__in=values).order_by()
+        found = [(kind, value, customer_id) for part in _chunks(values)
+                 for kind, value, customer_id in
+                 CustomerIdentity.objects.filter(value__in=part).order_by()
                  .values_list("kind", "value", "customer_id")
                  if value in by_kind.get(kind, ())]
-        customers = Customer.objects.in_bulk({customer_id for _, _, customer_id in found})
+        customers = {}
+        for part in _chunks({customer_id for _, _, customer_id in found}):
+            customers.update(Customer.objects.in_bulk(part))
         for kind, value, customer_id in found:
             self.owner_of[(kind, value)] = customers[customer_id]
         self.by_number: dict[str, Order] = {}
         self.by_shop_id: dict[str, Order] = {}
         self.lines: dict[int, list[OrderLine]] = {}
-        orders = {order.pk: order for order in
-                  Order.objects.select_for_update().filter(number__in=numbers).order_by()}
-        if shop_ids:
-            orders.update((order.pk, order) for order in Order.objects.select_for_update()
-                          .filter(shop_order_id__in=shop_ids).exclude(pk__in=list(orders))
-                          .order_by())
+        orders: dict[int, Order] = {}
+        for column, keys in (("number", numbers), ("shop_order_id", shop_ids)):
+            for part in _chunks(keys):
+                orders.update((order.pk, order) for order in Order.objects.select_for_update()
+                              .filter(**{f"{column}__in": part}).order_by())
         for order in orders.values():
             self.by_number[order.number] = order
             if order.shop_order_id:
                 self.by_shop_id[order.shop_order_id] = order
-        for line in OrderLine.objects.filter(order_id__in=list(orders)).order_by("pk"):
-            self.lines.setdefault(line.order_id, []).append(line)
+        for part in _chunks(orders):
+            for line in OrderLine.objects.filter(order_id__in=part).order_by("pk"):
+                self.lines.setdefault(line.order_id, []).append(line)
         self.touched: set[str] = set()  # numbers and shop ids written in this batch
         self.new_customers: list[_NewCustomer] = []
 
@@ -762,7 +771,12 @@ def record_orders(*, items: list[OrderIn]) -> list[Recorded[Order] | Exception]:
                             pending.remove(entry)
                         else:
                             entry[2].customer = recorded.obj
-                if not isinstance(recorded, Exception):
+                if isinstance(recorded, Exception):
+                    # Not stored: a later row with these identities starts afresh.
+                    for key in new.identities:
+                        if batch.owner_of.get(key) is new.customer:
+                            del batch.owner_of[key]
+                else:
                     batch.remember_customer(recorded.obj, new.identities)
 
     def flush() -> None:
