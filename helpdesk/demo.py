@@ -25,8 +25,7 @@ from customers.models import (
     ShipmentStatus,
     TrackingEvent,
 )
-from loyalty.models import Tier
-from loyalty.services import tier_for
+from loyalty import services as loyalty
 from sla.sweep import sweep as sla_sweep
 from tickets import services as ticket_services
 from tickets.models import Category, Channel, Priority, Status, Team
@@ -101,20 +100,20 @@ def seed_demo(*, customers: int = 300, seed: int = 42) -> dict[str, int]:
     rng = random.Random(seed)
     now = timezone.now()
     teams = _teams(users)
-    tiers = list(Tier.objects.order_by("rank"))
+    order_ids = []
     created = {"customers": 0, "orders": 0, "tickets": 0}
     for index in range(customers):
         customer = _customer(rng, index)
         created["customers"] += 1
         orders = _orders(rng, customer, now)
         created["orders"] += len(orders)
-        not_counting = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
-        counting = [o for o in orders if o.status not in not_counting]
-        customer.tier = tier_for(order_count=len(counting),
-                                 spend=sum((o.total for o in counting), Decimal(0)), tiers=tiers)
-        customer.save(update_fields=["tier"])
+        order_ids += [order.pk for order in orders]
         if orders and (index < 40 or rng.random() < 0.35):
             created["tickets"] += _tickets(rng, customer, orders, users, teams, now)
+    # Loyalty as if every order's event had been handled (points, tiers reached, tier
+    # history, SLA policies of open tickets), without messages to the demo customers.
+    loyalty.settle_without_messages(order_ids=order_ids, now=now)
+    loyalty.recompute_all(now=now, send_messages=False)
     sla_sweep(now=now)
     return created
 

@@ -203,6 +203,15 @@ KEFU_EVENT_SUBSCRIBERS: dict[str, list[str]] = {
     "order_changed": ["loyalty.tasks.order_changed"],
     "shipment_changed": ["notices.tasks.shipment_changed"],
 }
+# The batch form of a subscriber (takes a list of ids), for events published together by a
+# bulk writer such as the CSV import (customers.events.collected).
+KEFU_EVENT_BATCH_TASKS: dict[str, str] = {
+    "loyalty.tasks.order_changed": "loyalty.tasks.orders_changed",
+}
+# Called as hook(source_id=, target_id=) inside a customer merge's transaction, after every
+# row has moved to the target (customers/services/merge.py): state other apps derive from
+# those rows is right when the merge commits (loyalty: the target's balances and tier).
+KEFU_CUSTOMER_MERGE_HOOKS: list[str] = ["loyalty.services.after_customer_merge"]
 
 # Email: real SMTP through Django's backend.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -17,6 +17,13 @@ def order_changed(order_id: int) -> None:
 
 
 @shared_task
+def orders_changed(order_ids: list[int]) -> None:
+    """The batch form of order_changed (settings.KEFU_EVENT_BATCH_TASKS), for the events a
+    CSV import batch publishes together: each customer's tier is recomputed once."""
+    services.handle_orders_changed(order_ids=order_ids)
+
+
+@shared_task
 def recompute_customer_tier(customer_id: int) -> None:
     services.recompute_customer(customer_id=customer_id)
 

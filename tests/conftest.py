@@ -152,6 +152,8 @@ def smtp_server(settings):
 
 # --- A real Celery worker -------------------------------------------------------------
 
+_WORKER_STARTED = False  # set once the session's worker process runs
+
 def _test_database_url() -> str:
     from django.db import connection
 
@@ -206,6 +208,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, request):
         output = (Path(settings.VAR_DIR) / "test-worker.log").read_text()[-3000:]
         pytest.fail(f"The Celery worker exited: {output}")
     proc.smtp_port = smtp_port
+    global _WORKER_STARTED
+    _WORKER_STARTED = True
     yield proc
     proc.terminate()
     try:
@@ -299,9 +303,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item, nextitem):
-    """Before a worker test's database is flushed, let the real worker finish what the test
-    set off (follow-up tasks too): a TRUNCATE racing a worker's row locks deadlocks."""
-    if "celery_worker_process" not in getattr(item, "fixturenames", ()):
+    """Before the database of a test is flushed, let the real worker finish what the test
+    set off (follow-up tasks too): a TRUNCATE racing a worker's row locks deadlocks. That is
+    every worker test, and once the worker runs, every test that commits (its order events
+    reach the worker too). A worker that does not answer is busy (the solo pool answers
+    between tasks)."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    commits = marker is not None and marker.kwargs.get("transaction", False)
+    if "celery_worker_process" not in fixtures and not (_WORKER_STARTED and commits):
         return
     from helpdesk.celery import app
 
@@ -309,8 +319,9 @@ def pytest_runtest_teardown(item, nextitem):
     quiet_checks = 0
     while time.monotonic() < deadline and quiet_checks < 2:
         inspector = app.control.inspect(timeout=1.0)
-        busy = [tasks for reply in (inspector.active() or {}, inspector.reserved() or {})
-                for tasks in reply.values() if tasks]
+        replies = [inspector.active(), inspector.reserved()]
+        busy = any(reply is None for reply in replies) or any(
+            tasks for reply in replies for tasks in reply.values())
         quiet_checks = 0 if busy else quiet_checks + 1
         if busy:
             time.sleep(0.2)

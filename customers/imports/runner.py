@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
 
+from customers import events
 from customers.services import commerce
 
 from .rows import Item
@@ -51,27 +52,50 @@ def run_import(*, kind: str, items: Iterable[Item], batch_size: int = 500,
     return report
 
 
-def _run_batch(kind: str, batch: list[Item], dry_run: bool, report: ImportReport) -> None:
+def _row_error(item: Item, exc: Exception) -> RowError:
+    if isinstance(exc, DatabaseError):
+        return RowError(item.lines, item.key, f"the database refused it: {exc}".strip())
+    return RowError(item.lines, item.key, str(exc))
+
+
+def _record_each(kind: str, items: list[Item]) -> list[RowError]:
     record = RECORD[kind]
+    errors = []
+    for item in items:
+        try:
+            # Each record_* is atomic: inside this batch it is a savepoint, so a bad row
+            # is undone alone and the rest of the batch is still checked.
+            record(data=item.data)
+        except (commerce.CommerceDataError, DatabaseError) as exc:
+            errors.append(_row_error(item, exc))
+    return errors
+
+
+def _record_orders(items: list[Item]) -> list[RowError]:
+    results = commerce.record_orders(items=[item.data for item in items])
+    return [_row_error(item, result) for item, result in zip(items, results, strict=True)
+            if isinstance(result, Exception)]
+
+
+def _run_batch(kind: str, batch: list[Item], dry_run: bool, report: ImportReport) -> None:
     errors: list[RowError] = []
+    readable = []
+    for item in batch:
+        if item.errors:
+            errors.append(RowError(item.lines, item.key, "; ".join(item.errors)))
+        else:
+            readable.append(item)
     with transaction.atomic():
-        for item in batch:
-            if item.errors:
-                errors.append(RowError(item.lines, item.key, "; ".join(item.errors)))
-                continue
-            try:
-                # Each record_* is atomic: inside this batch it is a savepoint, so a bad row
-                # is undone alone and the rest of the batch is still checked.
-                record(data=item.data)
-            except commerce.NotYetKnown as exc:
-                errors.append(RowError(item.lines, item.key, str(exc)))
-            except commerce.CommerceDataError as exc:
-                errors.append(RowError(item.lines, item.key, str(exc)))
-            except DatabaseError as exc:
-                errors.append(RowError(item.lines, item.key,
-                                       f"the database refused it: {exc}".strip()))
+        # The batch's order and shipment events go out together after it commits: for
+        # loyalty, one tier recompute per customer of the batch instead of one per row.
+        with events.collected():
+            if kind == "orders":
+                errors += _record_orders(readable)
+            else:
+                errors += _record_each(kind, readable)
         if errors or dry_run:
             transaction.set_rollback(True)
+    errors.sort(key=lambda error: error.lines)
     report.batches += 1
     if errors:
         report.failed_batches += 1

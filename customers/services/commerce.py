@@ -7,10 +7,11 @@ one transaction, and publishes `order_changed` / `shipment_changed` after commit
 it changed something (customers.events).
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -50,6 +51,9 @@ class NotYetKnown(CommerceDataError):
     arrive out of order, so this is worth retrying later."""
 
 
+IDENTITY_KINDS = frozenset(IdentityKind.values)
+ORDER_STATUSES = frozenset(OrderStatus.values)
+LANGUAGES = frozenset(Language.values)
 # Which identity decides who the customer is when several are given.
 IDENTITY_PRIORITY = [IdentityKind.SHOP, IdentityKind.EMAIL, IdentityKind.PHONE]
 
@@ -59,7 +63,7 @@ IDENTITY_PRIORITY = [IdentityKind.SHOP, IdentityKind.EMAIL, IdentityKind.PHONE]
 def _normalized_identities(identities: list[IdentityIn]) -> list[tuple[str, str]]:
     result: list[tuple[str, str]] = []
     for identity in identities:
-        if identity.kind not in IdentityKind.values:
+        if identity.kind not in IDENTITY_KINDS:
             raise CommerceDataError(
                 f"identity kind {identity.kind!r} is not one of {', '.join(IdentityKind.values)}")
         value = normalize_identity(identity.kind, str(identity.value or ""))
@@ -126,7 +130,7 @@ def _add_identities(customer: Customer, identities: list[tuple[str, str]],
 
 
 def _validate_customer_fields(data: CustomerIn) -> None:
-    if data.language is not None and data.language not in Language.values:
+    if data.language is not None and data.language not in LANGUAGES:
         raise CommerceDataError(
             f"language {data.language!r} is not one of {', '.join(Language.values)}")
     if data.time_zone is not None:
@@ -235,7 +239,7 @@ def _validate_order(data: OrderIn) -> str:
         raise CommerceDataError("order number is longer than 64 characters")
     if data.shop_order_id is not None and len(data.shop_order_id) > 64:
         raise CommerceDataError("shop order id is longer than 64 characters")
-    if data.status is not None and data.status not in OrderStatus.values:
+    if data.status is not None and data.status not in ORDER_STATUSES:
         raise CommerceDataError(
             f"order status {data.status!r} is not one of {', '.join(OrderStatus.values)}")
     if data.currency is not None and not (len(data.currency) == 3 and data.currency.isalpha()):
@@ -565,3 +569,277 @@ def record_tracking_event(*, data: TrackingEventIn) -> Recorded[TrackingEvent]:
     if "status" in changed:
         _roll_up_order_status(shipment.order)
     return Recorded(event, created=True, changed=True)
+
+
+# --- Orders in bulk (the CSV import) -------------------------------------------------------
+
+@dataclass
+class _NewCustomer:
+    """A customer none of whose identities is known yet, to be inserted with the batch."""
+
+    data: CustomerIn
+    identities: list[tuple[str, str]]
+    customer: Customer
+
+
+def _chunks(values, size: int = 5000) -> list[list]:
+    """Keys to look up, a few thousand per query (SQLite limits a query's parameters)."""
+    values = list(values)
+    return [values[start:start + size] for start in range(0, len(values), size)]
+
+
+class _Batch:
+    """What one batch of record_orders knows: the customers behind the identities given and
+    the orders (with their lines) by number and shop id, read with a few queries up front and
+    kept current as the batch writes; and the customers and orders it will insert."""
+
+    def __init__(self, items: list[OrderIn]):
+        by_kind: dict[str, set[str]] = {}
+        numbers, shop_ids = set(), set()
+        for data in items:
+            for identity in (data.customer.identities if data.customer else []):
+                if identity.kind in IDENTITY_KINDS:
+                    value = normalize_identity(identity.kind, str(identity.value or ""))
+                    if value:
+                        by_kind.setdefault(identity.kind, set()).add(value)
+            numbers.add(str(data.number or "").strip().lstrip("#").strip())
+            if (data.shop_order_id or "").strip():
+                shop_ids.add(data.shop_order_id.strip())
+        # Simple lookups on the unique indexes, one per column: an OR of IN lists can make
+        # PostgreSQL scan the whole table.
+        self.owner_of: dict[tuple[str, str], Customer] = {}
+        values = set().union(*by_kind.values()) if by_kind else set()
+        found = [(kind, value, customer_id) for part in _chunks(values)
+                 for kind, value, customer_id in
+                 CustomerIdentity.objects.filter(value__in=part).order_by()
+                 .values_list("kind", "value", "customer_id")
+                 if value in by_kind.get(kind, ())]
+        customers = {}
+        for part in _chunks({customer_id for _, _, customer_id in found}):
+            customers.update(Customer.objects.in_bulk(part))
+        for kind, value, customer_id in found:
+            self.owner_of[(kind, value)] = customers[customer_id]
+        self.by_number: dict[str, Order] = {}
+        self.by_shop_id: dict[str, Order] = {}
+        self.lines: dict[int, list[OrderLine]] = {}
+        orders: dict[int, Order] = {}
+        for column, keys in (("number", numbers), ("shop_order_id", shop_ids)):
+            for part in _chunks(keys):
+                orders.update((order.pk, order) for order in Order.objects.select_for_update()
+                              .filter(**{f"{column}__in": part}).order_by())
+        for order in orders.values():
+            self.by_number[order.number] = order
+            if order.shop_order_id:
+                self.by_shop_id[order.shop_order_id] = order
+        for part in _chunks(orders):
+            for line in OrderLine.objects.filter(order_id__in=part).order_by("pk"):
+                self.lines.setdefault(line.order_id, []).append(line)
+        self.touched: set[str] = set()  # numbers and shop ids written in this batch
+        self.new_customers: list[_NewCustomer] = []
+
+    def remember_customer(self, customer: Customer, identities: list[tuple[str, str]]) -> None:
+        for key, holder in _owners(identities).items():
+            self.owner_of[key] = customer if holder.pk == customer.pk else holder
+
+    def add_customer(self, data: CustomerIn, identities: list[tuple[str, str]]) -> Customer:
+        name = (data.name or "").strip() or identities[0][1]
+        customer = Customer(name=name[:200], language=data.language or Language.EN,
+                            **({"time_zone": data.time_zone} if data.time_zone else {}))
+        self.new_customers.append(_NewCustomer(data, identities, customer))
+        for key in identities:
+            self.owner_of[key] = customer
+        return customer
+
+    def find_order(self, number: str, shop_order_id: str | None) -> Order | None:
+        """_find_order on what was read up front."""
+        if shop_order_id and shop_order_id in self.by_shop_id:
+            return self.by_shop_id[shop_order_id]
+        order = self.by_number.get(number)
+        if order is not None and shop_order_id and order.shop_order_id not in (None,
+                                                                               shop_order_id):
+            raise CommerceDataError(f"order number {number} already belongs to shop order "
+                                    f"{order.shop_order_id}")
+        return order
+
+
+def _batch_customer(data: OrderIn, batch: _Batch, flush) -> Customer | None:
+    """The customer record_customer would give: one known with nothing to update, or a new
+    one (inserted with the batch); anything else through record_customer itself."""
+    if data.customer is None:
+        return _order_customer(data)
+    _validate_customer_fields(data.customer)
+    identities = _normalized_identities(data.customer.identities)
+    if not identities:
+        raise CommerceDataError(
+            "a customer needs at least one identity: shop customer id, email or phone")
+    owners = {key: batch.owner_of[key] for key in identities if key in batch.owner_of}
+    if not owners:
+        return batch.add_customer(data.customer, identities)
+    owner = _deciding_owner(identities, owners)
+    name = (data.customer.name or "").strip()
+    if (not owner.merged_into_id and len(owners) == len(identities)
+            and not (name and name != owner.name)
+            and not (data.customer.language and data.customer.language != owner.language)
+            and not (data.customer.time_zone and data.customer.time_zone != owner.time_zone)):
+        return owner
+    flush()
+    customer = record_customer(data=data.customer).obj  # its own savepoint
+    batch.remember_customer(customer, identities)
+    return customer
+
+
+def _lines_differ(stored: list[OrderLine], order: Order, lines: list[OrderLineIn]) -> bool:
+    """Whether _sync_lines would change anything."""
+    by_key: dict[str, list[OrderLine]] = {}
+    for line in stored:
+        by_key.setdefault(_line_key(line.sku, line.title, line.shop_line_id), []).append(line)
+    for row in _line_rows(order, lines):
+        matches = by_key.get(_line_key(row.sku, row.title, row.shop_line_id))
+        if not matches:
+            return True
+        line = matches.pop(0)
+        if (line.sku, line.title, line.quantity, line.unit_price) != (
+                row.sku, row.title, row.quantity, row.unit_price):
+            return True
+    return any(by_key.values())
+
+
+def _order_differs(order: Order, data: OrderIn, number: str, shop_order_id: str | None,
+                   customer: Customer | None, batch: _Batch) -> bool:
+    """Whether record_order would change this stored order (or its lines)."""
+    if _is_stale(data.source_updated_at, order.source_updated_at):
+        return False
+    values = {
+        "number": number, "shop_order_id": shop_order_id, "placed_at": data.placed_at,
+        "status": _next_order_status(order.status, data.status) if data.status else None,
+        "currency": data.currency.upper() if data.currency else None,
+        "total": data.total, "refunded_total": data.refunded_total,
+        "source_updated_at": data.source_updated_at,
+    }
+    if any(value is not None and getattr(order, name) != value
+           for name, value in values.items()):
+        return True
+    if customer is not None and customer.pk != order.customer_id:
+        return True
+    return data.lines is not None and _lines_differ(batch.lines.get(order.pk, []), order,
+                                                    data.lines)
+
+
+def _one(record, *args, **kwargs):
+    """Run one write path call; its error instead of raising it."""
+    try:
+        return record(*args, **kwargs)
+    except (CommerceDataError, DatabaseError) as exc:
+        return exc
+
+
+def _identity_rows(new: _NewCustomer) -> list[CustomerIdentity]:
+    return [CustomerIdentity(customer=new.customer, kind=kind, value=value,
+                             is_primary=not any(k == kind for k, _ in new.identities[:i]))
+            for i, (kind, value) in enumerate(new.identities)]
+
+
+def record_orders(*, items: list[OrderIn]) -> list[Recorded[Order] | Exception]:
+    """record_order for many orders (a CSV import batch), with the same results: an order
+    recorded, or the error (CommerceDataError or DatabaseError) that kept it out, per item,
+    a failed item undone alone. Call it inside a transaction. Customers and orders are read
+    a batch at a time; an order already stored as given is left alone; new customers, new
+    orders and their lines are inserted together; anything else (a customer or an order
+    that changes) goes through record_customer / record_order one at a time."""
+    results: list[Recorded[Order] | Exception | None] = [None] * len(items)
+    batch = _Batch(items)
+    pending: list[tuple[int, OrderIn, Order]] = []
+
+    def flush_customers() -> None:
+        new_customers, batch.new_customers = batch.new_customers, []
+        if not new_customers:
+            return
+        try:
+            with transaction.atomic():
+                Customer.objects.bulk_create([new.customer for new in new_customers])
+                CustomerIdentity.objects.bulk_create(
+                    [row for new in new_customers for row in _identity_rows(new)])
+        except DatabaseError:
+            # Recorded by someone else meanwhile: one at a time, as record_customer does.
+            for new in new_customers:
+                new.customer.pk = None
+                recorded = _one(record_customer, data=new.data)
+                for entry in list(pending):
+                    if entry[2].customer is new.customer:
+                        if isinstance(recorded, Exception):
+                            results[entry[0]] = recorded
+                            pending.remove(entry)
+                        else:
+                            entry[2].customer = recorded.obj
+                if isinstance(recorded, Exception):
+                    # Not stored: a later row with these identities starts afresh.
+                    for key in new.identities:
+                        if batch.owner_of.get(key) is new.customer:
+                            del batch.owner_of[key]
+                else:
+                    batch.remember_customer(recorded.obj, new.identities)
+
+    def flush() -> None:
+        flush_customers()
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                Order.objects.bulk_create([order for _, _, order in pending])
+                OrderLine.objects.bulk_create(
+                    [line for _, data, order in pending for line in _line_rows(order,
+                                                                               data.lines or [])])
+        except DatabaseError:
+            # Someone else wrote one of them meanwhile, or the database refuses a value:
+            # one at a time, for the right result (or error) of each.
+            for index, data, order in pending:
+                order.pk = None
+                results[index] = _one(record_order, data=data)
+        else:
+            for index, _, order in pending:
+                events.order_changed(order)
+                results[index] = Recorded(order, created=True, changed=True)
+        pending.clear()
+
+    for index, data in enumerate(items):
+        try:
+            number = _validate_order(data)
+            shop_order_id = (data.shop_order_id or "").strip() or None
+            keys = {number, *([f"shop:{shop_order_id}"] if shop_order_id else [])}
+            if keys & batch.touched:
+                # The same order twice in a batch: after the first is written, as record_order.
+                flush()
+                results[index] = _one(record_order, data=data)
+                continue
+            batch.touched |= keys
+            customer = _batch_customer(data, batch, flush)
+            order = batch.find_order(number, shop_order_id)
+        except (CommerceDataError, DatabaseError) as exc:
+            results[index] = exc
+            continue
+        if order is not None:
+            if _order_differs(order, data, number, shop_order_id, customer, batch):
+                flush()
+                results[index] = _one(record_order, data=data)
+            else:
+                notes = (["an older version of this order; the stored one is kept"]
+                         if _is_stale(data.source_updated_at, order.source_updated_at) else [])
+                results[index] = Recorded(order, notes=notes)
+            continue
+        if customer is None:
+            results[index] = CommerceDataError(
+                "a new order needs its customer (customer id or identities)")
+            continue
+        if data.placed_at is None:
+            results[index] = CommerceDataError("a new order needs placed_at")
+            continue
+        pending.append((index, data, Order(
+            customer=customer, number=number, shop_order_id=shop_order_id,
+            placed_at=data.placed_at, status=data.status or OrderStatus.PAID,
+            **({"currency": data.currency.upper()} if data.currency else {}),
+            **({"total": data.total} if data.total is not None else {}),
+            **({"refunded_total": data.refunded_total}
+               if data.refunded_total is not None else {}),
+            source_updated_at=data.source_updated_at)))
+    flush()
+    return results

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from customers import events
@@ -71,6 +73,17 @@ def _move(model: type[models.Model], field_name: str, source: Customer,
     return moved, left
 
 
+def _still_on_source(left: dict[str, int], source: Customer) -> dict[str, int]:
+    counts = {}
+    for model, field_name in relations_to_customer():
+        label = _label(model, field_name)
+        if label in left:
+            count = model._base_manager.filter(**{field_name: source}).count()
+            if count:
+                counts[label] = count
+    return counts
+
+
 def _snapshot(customer: Customer) -> dict:
     return {
         "id": customer.pk, "name": customer.name, "language": customer.language,
@@ -121,6 +134,13 @@ def merge_customers(*, source: Customer, target: Customer, by) -> MergeResult:
     source.merged_into = target
     source.merged_at = timezone.now()
     source.save(update_fields=["merged_into", "merged_at", "updated_at"])
+
+    # Other apps bring what they derive from the moved rows in line (loyalty: balances from
+    # the ledgers, tiers from the orders); a row they clear from the source is no longer left.
+    for hook in settings.KEFU_CUSTOMER_MERGE_HOOKS:
+        import_string(hook)(source_id=source.pk, target_id=target.pk)
+    result.left_on_source = _still_on_source(result.left_on_source, source)
+    target.refresh_from_db(fields=["tier"])
 
     audit.record(actor=by, action="customer.merged", target=target, before=before,
                  after={"target": _snapshot(target), "merged_from": source.pk,

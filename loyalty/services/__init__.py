@@ -27,14 +27,16 @@ from .ledgers import (
     spend_store_credit,
     sync_order_points,
 )
-from .orders import handle_order_changed
+from .orders import handle_order_changed, handle_orders_changed, settle_without_messages
 from .tiers import award_tier, recompute_all, recompute_customer, recompute_customers, tier_for
 
 __all__ = [
     "ApprovalError", "CouponNotUsable", "InsufficientBalance", "NoticeBudgetExceeded",
     "adjust_points", "adjust_store_credit", "after_customer_merge", "approve_grant",
     "award_tier", "expire_points",
-    "grant_coupon", "grant_store_credit", "handle_order_changed", "recompute_all",
+    "grant_coupon", "grant_store_credit", "handle_order_changed", "handle_orders_changed",
+    "recompute_all",
     "recompute_customer", "recompute_customers", "redeem_coupon", "redeem_points",
-    "reject_grant", "spend_store_credit", "sync_order_points", "tier_for",
+    "reject_grant", "settle_without_messages", "spend_store_credit", "sync_order_points",
+    "tier_for",
 ]

@@ -241,10 +241,17 @@ def reconcile_wallets(*, customer_ids: list[int]) -> None:
 
 
 def after_customer_merge(*, source_id: int, target_id: int) -> None:
-    """Call after merging customer `source_id` into `target_id`: balances from the moved
-    ledger entries, and both tiers from their orders now."""
+    """Called by the customer merge (settings.KEFU_CUSTOMER_MERGE_HOOKS) once every row of
+    customer `source_id` points at `target_id`: the target's wallet holds the sum of both
+    ledgers and its tier follows the orders of both. The source, now a tombstone, keeps no
+    wallet, membership or tier (a wallet or membership the target also had stayed on it);
+    its ledger entries, orders and tier history are the target's now, so nothing is lost."""
+    from ..models import Membership
     from .tiers import recompute_customers
 
-    reconcile_wallets(customer_ids=[source_id, target_id])
-    recompute_customers(customer_ids=[source_id, target_id])
-
+    Wallet.objects.filter(customer_id=source_id).delete()
+    Membership.objects.filter(customer_id=source_id).delete()
+    Customer.objects.filter(pk=source_id).exclude(tier=None).update(tier=None,
+                                                                  updated_at=timezone.now())
+    reconcile_wallets(customer_ids=[target_id])
+    recompute_customers(customer_ids=[target_id])

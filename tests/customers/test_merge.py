@@ -1,11 +1,16 @@
 """Merging two records of one person: everything moves, nothing is lost, it is audited."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from customers.models import Customer, CustomerIdentity, Order, Shipment
 from customers.services.merge import MergeError, merge_customers, relations_to_customer
 from helpdesk.models import AuditEntry
+from loyalty import selectors as loyalty_selectors
+from loyalty import services as loyalty
+from loyalty.models import PointsEntry, StoreCreditEntry, TierAward
 from tests.factories import (
     CustomerFactory,
     IdentityFactory,
@@ -148,3 +153,44 @@ def test_an_admin_finds_the_duplicate_reviews_and_merges_it(client, pair, admin_
     # The old page leads to the kept customer.
     assert client.get(reverse("customers:detail", args=[duplicate.pk])).url == \
         reverse("customers:detail", args=[keep.pk])
+
+
+def test_merging_on_the_customer_page_puts_both_loyalty_balances_and_the_tier_on_the_kept_record(
+        client, admin_user, manager):
+    """Two Bronze records of one person (2 orders each) make one Silver customer (4 orders),
+    with the points and store credit of both, and the duplicate keeps no balance or tier."""
+    keep, duplicate = CustomerFactory(name="Lin Wei"), CustomerFactory(name="林伟")
+    for customer, credit in ((keep, "15.00"), (duplicate, "30.50")):
+        for total in ("120.00", "80.00"):
+            loyalty.handle_order_changed(
+                order_id=OrderFactory(customer=customer, total=Decimal(total)).pk)
+        loyalty.adjust_store_credit(customer=customer, amount=Decimal(credit), by=manager,
+                                    reason="Goodwill for a late parcel")
+    loyalty.redeem_points(customer=duplicate, points=50, by=manager, reason="Checkout")
+    for customer in (keep, duplicate):
+        customer.refresh_from_db()
+        assert customer.tier.name == "Bronze"
+    assert loyalty_selectors.balances(duplicate) == {"points": 150,
+                                                    "store_credit": Decimal("30.50")}
+    client.force_login(admin_user)
+
+    response = client.post(reverse("customers:merge_confirm", args=[keep.pk, duplicate.pk]),
+                           {"source": duplicate.pk})
+
+    assert response.status_code == 302
+    assert loyalty_selectors.balances(keep) == {"points": 200 + 150,
+                                               "store_credit": Decimal("45.50")}
+    assert loyalty_selectors.balances(duplicate) == {"points": 0, "store_credit": Decimal("0")}
+    keep.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert keep.tier.name == "Silver" and duplicate.tier is None
+    assert keep.loyalty_membership.order_count == 4
+    # Every ledger entry of both is on the kept record: nothing lost.
+    assert PointsEntry.objects.filter(customer=keep).count() == 5
+    assert StoreCreditEntry.objects.filter(customer=keep).count() == 2
+    assert set(TierAward.objects.filter(customer=keep).values_list("tier__name", flat=True)) \
+        == {"Bronze", "Silver"}
+    page = client.get(reverse("customers:detail", args=[keep.pk])).content.decode()
+    assert "Silver" in page and "350" in page and "45.50" in page
+    entry = AuditEntry.objects.get(action="customer.merged")
+    assert entry.after["left_on_source"] == {"loyalty.TierAward.customer": 1}

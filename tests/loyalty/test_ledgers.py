@@ -213,8 +213,10 @@ def test_two_concurrent_point_redemptions_cannot_overdraw(agent):
     assert Wallet.objects.get(customer=customer).points == 20
 
 
-def test_after_a_merge_the_target_wallet_holds_both_ledgers_and_the_tier_follows(agent,
-                                                                                manager):
+def test_after_a_merge_the_target_wallet_holds_both_ledgers_and_the_tier_follows(agent, manager,
+                                                                                admin_user):
+    from customers.services.merge import merge_customers
+
     source, target = CustomerFactory(), CustomerFactory()
     for customer in (source, target):
         services.adjust_store_credit(customer=customer, amount=Decimal("10"), by=manager,
@@ -222,14 +224,14 @@ def test_after_a_merge_the_target_wallet_holds_both_ledgers_and_the_tier_follows
         for _ in range(2):
             order = OrderFactory(customer=customer, total=Decimal("100"))
             services.handle_order_changed(order_id=order.pk)
-    # What the customers app's merge does: every row pointing at the source now points at
-    # the target (the target's own wallet and membership stay where they are).
-    for model in (PointsEntry, StoreCreditEntry):
-        model.objects.filter(customer=source).update(customer=target)
-    source.orders.update(customer=target)
-    services.after_customer_merge(source_id=source.pk, target_id=target.pk)
+    # Both had a wallet and a membership: the target keeps its own, the source's go.
+    result = merge_customers(source=source, target=target, by=admin_user)
     assert selectors.balances(target) == {"points": 400, "store_credit": Decimal("20.00")}
     assert selectors.balances(source) == {"points": 0, "store_credit": Decimal("0.00")}
+    assert not Wallet.objects.filter(customer=source).exists()
     target.refresh_from_db()
     source.refresh_from_db()
     assert target.tier.name == "Silver" and source.tier is None
+    assert result.target.tier.name == "Silver"
+    assert "loyalty.Wallet.customer" not in result.left_on_source
+    assert PointsEntry.objects.filter(customer=target).aggregate(t=Sum("points"))["t"] == 400
