@@ -17,7 +17,7 @@ from tickets.models import OPEN_STATUSES, Team, Ticket
 from . import metrics
 from .filters import Filters
 from .models import MEASURES, Grain, RefreshState, Rollup, Side, TicketFact
-from .rollup import DIMS, fact_rows, grouped
+from .rollup import DIMS, fact_sets
 
 LIST_LIMIT = 20
 COUNT_CAP = 1000
@@ -58,41 +58,56 @@ def _facts(filters: Filters, side: str) -> QuerySet[TicketFact]:
                                      **{f"{day}__range": (filters.start, filters.end)})
 
 
-def breakdowns(filters: Filters, dims: list[str]) -> dict[str, dict[str, dict[str, int]]]:
-    """Summed measures per breakdown value: {dim: {value: measures}}, for the period."""
-    result: dict[str, dict[str, dict[str, int]]] = {dim: {} for dim in dims}
-    rollup_filter = filters.rollup_filter()
-    if rollup_filter is not None:
-        rows = (_rollup_rows(filters, rollup_filter).filter(dim__in=dims)
-                .values("dim", "value").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
-    else:
-        rows = [row for side in Side.values for dim in dims
-                if not (side == Side.RESOLVED and dim == "hour")
-                for row in fact_rows(_facts(filters, side), side=side, dim=dim)]
-    for row in rows:
-        group = result[row["dim"]].setdefault(row["value"], metrics.empty())
-        metrics.add(group, row)
-    return result
+@dataclass
+class Figures:
+    """Summed measures of a period: per day (both sides) and per breakdown value."""
+
+    by_day: dict[date, dict[str, int]]
+    groups: dict[str, dict[str, dict[str, int]]]   # {dim: {value: measures}}
 
 
-def daily(filters: Filters) -> dict[date, dict[str, int]]:
-    """Summed measures per day of the period (both sides)."""
+def figures(filters: Filters, dims: list[str], *, days: bool = True) -> Figures:
+    """The period's figures per day and per value of each breakdown in ``dims``.
+
+    No filter or one filter: rollup rows (one query per day rows, one for breakdowns).
+    Filters combined: the matching facts, read through the index of that combination
+    and the side's day, once per side for the days and every breakdown together."""
     by_day: dict[date, dict[str, int]] = defaultdict(metrics.empty)
+    groups: dict[str, dict[str, dict[str, int]]] = {dim: {} for dim in dims}
     rollup_filter = filters.rollup_filter()
-    if rollup_filter is not None:
-        filter_dim, filter_value = rollup_filter
+    if rollup_filter is None:
+        for side in Side.values:
+            for row in fact_sets(_facts(filters, side), side=side, dims=dims, day=days):
+                if row["dim"] == "day":
+                    metrics.add(by_day[_as_date(row["value"])], row)
+                else:
+                    metrics.add(groups[row["dim"]].setdefault(row["value"], metrics.empty()),
+                                row)
+        return Figures(by_day=by_day, groups=groups)
+    filter_dim, filter_value = rollup_filter
+    if days:
         rows = (Rollup.objects.filter(filter_dim=filter_dim, filter_value=filter_value,
                                       dim="total", grain=Grain.DAY,
                                       start__range=(filters.start, filters.end))
                 .values("start").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
         for row in rows:
             metrics.add(by_day[_as_date(row["start"])], row)
-    else:
-        for side in Side.values:
-            for row in grouped(_facts(filters, side), side=side, filter_field=None,
-                               dim_field=None):
-                metrics.add(by_day[_as_date(row["k_start"])], row)
-    return by_day
+    if dims:
+        rows = (_rollup_rows(filters, rollup_filter).filter(dim__in=dims)
+                .values("dim", "value").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
+        for row in rows:
+            metrics.add(groups[row["dim"]].setdefault(row["value"], metrics.empty()), row)
+    return Figures(by_day=by_day, groups=groups)
+
+
+def breakdowns(filters: Filters, dims: list[str]) -> dict[str, dict[str, dict[str, int]]]:
+    """Summed measures per breakdown value: {dim: {value: measures}}, for the period."""
+    return figures(filters, dims, days=False).groups
+
+
+def daily(filters: Filters) -> dict[date, dict[str, int]]:
+    """Summed measures per day of the period (both sides)."""
+    return figures(filters, [], days=True).by_day
 
 
 def _as_date(value) -> date:
@@ -227,5 +242,6 @@ def names(dims: dict[str, set[str]]) -> dict[str, dict[str, str]]:
     return result
 
 
-__all__ = ["DIMS", "at_risk", "backlog", "breaching_now", "breakdowns", "daily", "names",
+__all__ = ["DIMS", "at_risk", "backlog", "breaching_now", "breakdowns", "daily", "figures",
+           "names",
            "segments", "trend"]
