@@ -126,8 +126,9 @@ class Rollup(models.Model):
     """Sums of ticket facts for one day or month, one side, one filter value and one
     group: e.g. (day 2026-03-02, created, channel=email, by agent 7).
 
-    ``filter_dim``/``filter_value`` is the one dashboard filter the row is restricted
-    to ("" for none), so a filtered dashboard reads as few rows as an unfiltered one;
+    ``filter_dim``/``filter_value`` is the dashboard filter the row is restricted to
+    ("" for none; "team+channel"/"3|email" for filters combined, which keep day rows of
+    the total only), so a filtered dashboard reads as few rows as an unfiltered one;
     ``dim``/``value`` is the breakdown ("total" for the whole). Rows are rebuilt from the
     facts for whole days (and the months holding them), never edited in place.
     """
@@ -135,7 +136,7 @@ class Rollup(models.Model):
     grain = models.CharField(max_length=5, choices=Grain.choices)
     start = models.DateField()
     side = models.CharField(max_length=8, choices=Side.choices)
-    filter_dim = models.CharField(max_length=8, blank=True)
+    filter_dim = models.CharField(max_length=20, blank=True)   # e.g. team+channel
     filter_value = models.CharField(max_length=24, blank=True)
     dim = models.CharField(max_length=8)
     value = models.CharField(max_length=24, blank=True)

@@ -6,6 +6,11 @@ complaints) and, once resolved, on its resolution day (resolution, first-contact
 resolution, reopens), in every combination of one filter (none, team, channel or tier)
 and one breakdown (total, team, agent, channel, category, priority, tier, hour of week).
 Month rows are sums of the month's day rows.
+
+Filters combined (two or three of team, channel and tier) keep day rows of the total
+only (the trend and the headline figures) and month rows of every breakdown, summed
+from the month's facts; the days of a period outside its whole months are summed from
+the facts at read time.
 """
 
 from collections.abc import Iterable
@@ -13,7 +18,7 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from .histogram import BUCKETS
 from .models import (
@@ -42,6 +47,13 @@ DIMS = {
     "hour": "hour_of_week",
 }
 CREATED_ONLY_DIMS = {"hour"}
+# Filters combined, and the fact fields of each; the rollup value joins theirs with "|".
+COMBOS = {
+    "team+channel": ("team_id", "channel"),
+    "team+tier": ("team_id", "tier_id"),
+    "channel+tier": ("channel", "tier_id"),
+    "team+channel+tier": ("team_id", "channel", "tier_id"),
+}
 
 HOUR_OF_WEEK = F("created_weekday") * 24 + F("created_hour")
 
@@ -87,16 +99,26 @@ def as_text(field: str | None):
     return Coalesce(Cast(F(field), CharField()), Value(""))
 
 
+def filter_key(filter_dim: str):
+    """The rollup's filter value of a fact, as an expression."""
+    if filter_dim in COMBOS:
+        parts = []
+        for field in COMBOS[filter_dim]:
+            parts += [as_text(field), Value("|")]
+        return Concat(*parts[:-1], output_field=CharField())
+    return as_text(FILTERS[filter_dim])
+
+
 def side_measures(side: str) -> dict:
     return created_measures() if side == Side.CREATED else resolved_measures()
 
 
-def grouped(facts: QuerySet, *, side: str, filter_field: str | None,
-            dim_field: str | None, day: bool = True) -> QuerySet:
+def grouped(facts: QuerySet, *, side: str, filter_dim: str, dim_field: str | None,
+            day: bool = True) -> QuerySet:
     """Facts summed by (day,) filter value and breakdown value for one side; the columns
     are named like the rollup's."""
     day_field = "created_day" if side == Side.CREATED else "resolved_day"
-    keys = {"k_filter": as_text(filter_field), "k_value": as_text(dim_field)}
+    keys = {"k_filter": filter_key(filter_dim), "k_value": as_text(dim_field)}
     if day:
         keys["k_start"] = F(day_field)
     names = list(keys)
@@ -143,17 +165,16 @@ def rebuild_days(days: Iterable[date]) -> int:
         facts = TicketFact.objects.filter(**{f"{day_field}__in": days})
         measures = CREATED_MEASURES + FR_HISTOGRAM if side == Side.CREATED else \
             RESOLVED_MEASURES + RES_HISTOGRAM
+        wanted = [(filter_dim, dim) for filter_dim in FILTERS for dim in DIMS
+                  if not (side == Side.RESOLVED and dim in CREATED_ONLY_DIMS)]
+        wanted += [(filter_dim, "total") for filter_dim in COMBOS]
         selects = []
-        for filter_dim, filter_field in FILTERS.items():
-            for dim, dim_field in DIMS.items():
-                if side == Side.RESOLVED and dim in CREATED_ONLY_DIMS:
-                    continue
-                queryset = grouped(facts, side=side, filter_field=filter_field,
-                                   dim_field=dim_field)
-                selects.append(_wrap(
-                    queryset, computed=["k_start", "k_filter", "k_value"], measures=measures,
-                    constants={"grain": Grain.DAY, "side": side, "filter_dim": filter_dim,
-                               "dim": dim}))
+        for filter_dim, dim in wanted:
+            queryset = grouped(facts, side=side, filter_dim=filter_dim, dim_field=DIMS[dim])
+            selects.append(_wrap(
+                queryset, computed=["k_start", "k_filter", "k_value"], measures=measures,
+                constants={"grain": Grain.DAY, "side": side, "filter_dim": filter_dim,
+                           "dim": dim}))
         _insert(selects, DAY_COLUMNS)
     rebuild_months({d.replace(day=1) for d in days})
     return len(days)
@@ -176,6 +197,31 @@ def rebuild_months(months: Iterable[date]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "
                            f"SELECT {select} FROM ({inner}) sub", [Grain.MONTH, month, *params])
+        _rebuild_combined_month(month, end)
+
+
+MONTH_COLUMNS = ["grain", "start", "side", "filter_dim", "dim", "filter_value", "value",
+                 *MEASURES]
+
+
+def _rebuild_combined_month(month: date, end: date) -> None:
+    """Month rows of every breakdown for the filters combined, from the month's facts
+    (their totals are sums of day rows, like every other month row)."""
+    for side in Side.values:
+        day_field = "created_day" if side == Side.CREATED else "resolved_day"
+        facts = TicketFact.objects.filter(**{f"{day_field}__gte": month,
+                                             f"{day_field}__lt": end})
+        measures = CREATED_MEASURES + FR_HISTOGRAM if side == Side.CREATED else \
+            RESOLVED_MEASURES + RES_HISTOGRAM
+        selects = [
+            _wrap(grouped(facts, side=side, filter_dim=filter_dim, dim_field=DIMS[dim],
+                          day=False),
+                  computed=["k_filter", "k_value"], measures=measures,
+                  constants={"grain": Grain.MONTH, "start": month, "side": side,
+                             "filter_dim": filter_dim, "dim": dim})
+            for filter_dim in COMBOS for dim in DIMS
+            if dim != "total" and not (side == Side.RESOLVED and dim in CREATED_ONLY_DIMS)]
+        _insert(selects, MONTH_COLUMNS)
 
 
 def fact_sets(facts: QuerySet, *, side: str, dims: Iterable[str], day: bool) -> list[dict]:
@@ -224,4 +270,4 @@ def fact_sets(facts: QuerySet, *, side: str, dims: Iterable[str], day: bool) -> 
     return rows
 
 
-__all__ = ["BUCKETS", "DIMS", "FILTERS", "fact_sets", "rebuild_days", "rebuild_months"]
+__all__ = ["BUCKETS", "COMBOS", "DIMS", "FILTERS", "fact_sets", "rebuild_days", "rebuild_months"]

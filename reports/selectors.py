@@ -52,10 +52,9 @@ def _rollup_rows(filters: Filters, rollup_filter: tuple[str, str]) -> QuerySet[R
         Q(grain=Grain.MONTH, start__in=months) | Q(grain=Grain.DAY, start__in=days))
 
 
-def _facts(filters: Filters, side: str) -> QuerySet[TicketFact]:
+def _facts(filters: Filters, side: str, days: list[date]) -> QuerySet[TicketFact]:
     day = "created_day" if side == Side.CREATED else "resolved_day"
-    return TicketFact.objects.filter(**filters.fact_filter(),
-                                     **{f"{day}__range": (filters.start, filters.end)})
+    return TicketFact.objects.filter(**filters.fact_filter(), **{f"{day}__in": days})
 
 
 @dataclass
@@ -69,22 +68,14 @@ class Figures:
 def figures(filters: Filters, dims: list[str], *, days: bool = True) -> Figures:
     """The period's figures per day and per value of each breakdown in ``dims``.
 
-    No filter or one filter: rollup rows (one query per day rows, one for breakdowns).
-    Filters combined: the matching facts, read through the index of that combination
-    and the side's day, once per side for the days and every breakdown together."""
+    Per day: the rollup's day rows of the total. Per breakdown: the rollup's month rows
+    for the period's whole months and its day rows for the other days; with filters
+    combined, whose rollup keeps no breakdown per day, those other days are summed from
+    the matching facts (through the index of the filter pair and the side's day, one
+    scan per side for every breakdown together)."""
     by_day: dict[date, dict[str, int]] = defaultdict(metrics.empty)
     groups: dict[str, dict[str, dict[str, int]]] = {dim: {} for dim in dims}
-    rollup_filter = filters.rollup_filter()
-    if rollup_filter is None:
-        for side in Side.values:
-            for row in fact_sets(_facts(filters, side), side=side, dims=dims, day=days):
-                if row["dim"] == "day":
-                    metrics.add(by_day[_as_date(row["value"])], row)
-                else:
-                    metrics.add(groups[row["dim"]].setdefault(row["value"], metrics.empty()),
-                                row)
-        return Figures(by_day=by_day, groups=groups)
-    filter_dim, filter_value = rollup_filter
+    filter_dim, filter_value = filters.rollup_filter()
     if days:
         rows = (Rollup.objects.filter(filter_dim=filter_dim, filter_value=filter_value,
                                       dim="total", grain=Grain.DAY,
@@ -92,11 +83,25 @@ def figures(filters: Filters, dims: list[str], *, days: bool = True) -> Figures:
                 .values("start").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
         for row in rows:
             metrics.add(by_day[_as_date(row["start"])], row)
-    if dims:
-        rows = (_rollup_rows(filters, rollup_filter).filter(dim__in=dims)
+    if not dims:
+        return Figures(by_day=by_day, groups=groups)
+    months, other_days = segments(filters.start, filters.end)
+    rows: list = []
+    if filters.combined:
+        if months:
+            rows = list(Rollup.objects.filter(
+                filter_dim=filter_dim, filter_value=filter_value, grain=Grain.MONTH,
+                start__in=months, dim__in=dims,
+            ).values("dim", "value").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
+        if other_days:
+            for side in Side.values:
+                rows += fact_sets(_facts(filters, side, other_days), side=side, dims=dims,
+                                  day=False)
+    else:
+        rows = (_rollup_rows(filters, (filter_dim, filter_value)).filter(dim__in=dims)
                 .values("dim", "value").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
-        for row in rows:
-            metrics.add(groups[row["dim"]].setdefault(row["value"], metrics.empty()), row)
+    for row in rows:
+        metrics.add(groups[row["dim"]].setdefault(row["value"], metrics.empty()), row)
     return Figures(by_day=by_day, groups=groups)
 
 
