@@ -206,22 +206,64 @@ MONTH_COLUMNS = ["grain", "start", "side", "filter_dim", "dim", "filter_value", 
 
 def _rebuild_combined_month(month: date, end: date) -> None:
     """Month rows of every breakdown for the filters combined, from the month's facts
-    (their totals are sums of day rows, like every other month row)."""
+    (their totals are sums of day rows, like every other month row). On PostgreSQL one
+    scan per side with a grouping set per filter combination and breakdown (about a
+    second for a month of 80,000 tickets, where a query per set took nearly a minute);
+    elsewhere one grouped query per set."""
     for side in Side.values:
         day_field = "created_day" if side == Side.CREATED else "resolved_day"
         facts = TicketFact.objects.filter(**{f"{day_field}__gte": month,
                                              f"{day_field}__lt": end})
         measures = CREATED_MEASURES + FR_HISTOGRAM if side == Side.CREATED else \
             RESOLVED_MEASURES + RES_HISTOGRAM
-        selects = [
+        dims = [dim for dim in DIMS
+                if dim != "total" and not (side == Side.RESOLVED and dim in CREATED_ONLY_DIMS)]
+        constants = {"grain": Grain.MONTH, "start": month, "side": side}
+        if connection.vendor == "postgresql":
+            _insert([_grouping_sets(facts, side=side, dims=dims, constants=constants,
+                                    measures=measures)], MONTH_COLUMNS)
+            continue
+        _insert([
             _wrap(grouped(facts, side=side, filter_dim=filter_dim, dim_field=DIMS[dim],
                           day=False),
                   computed=["k_filter", "k_value"], measures=measures,
-                  constants={"grain": Grain.MONTH, "start": month, "side": side,
-                             "filter_dim": filter_dim, "dim": dim})
-            for filter_dim in COMBOS for dim in DIMS
-            if dim != "total" and not (side == Side.RESOLVED and dim in CREATED_ONLY_DIMS)]
-        _insert(selects, MONTH_COLUMNS)
+                  constants={**constants, "filter_dim": filter_dim, "dim": dim})
+            for filter_dim in COMBOS for dim in dims], MONTH_COLUMNS)
+
+
+def _grouping_sets(facts: QuerySet, *, side: str, dims: list[str], constants: dict,
+                   measures: Iterable[str]) -> tuple[str, list]:
+    """SELECT the rollup's columns for every (filter combination, breakdown) pair of the
+    facts in one scan (PostgreSQL ``GROUPING SETS``): in each set exactly one filter key
+    and one breakdown key is not null, which names the row's filter and breakdown."""
+    qn = connection.ops.quote_name
+    keys = {f"f_{i}": filter_key(name) for i, name in enumerate(COMBOS)}
+    keys |= {f"d_{i}": as_text(DIMS[dim]) for i, dim in enumerate(dims)}
+    queryset = facts.annotate(**keys).values(*keys).annotate(**side_measures(side)).order_by()
+    inner, params = queryset.query.sql_with_params()
+    clause = f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))}"
+    if not inner.endswith(clause):  # pragma: no cover - a change in Django's SQL
+        raise RuntimeError(f"unexpected grouping in {inner[-200:]}")
+    sets = ", ".join(f"({i + 1}, {len(COMBOS) + j + 1})"
+                     for i in range(len(COMBOS)) for j in range(len(dims)))
+    inner = inner[:-len(clause)] + f" GROUP BY GROUPING SETS ({sets})"
+
+    def which(prefix: str, names: list[str]) -> tuple[str, list]:
+        whens = " ".join(f"WHEN sub.{qn(f'{prefix}_{i}')} IS NOT NULL THEN %s"
+                         for i in range(len(names)))
+        return f"CASE {whens} END", list(names)
+
+    filter_dim, filter_params = which("f", list(COMBOS))
+    dim, dim_params = which("d", dims)
+    present = set(measures)
+    parts = [f"%s AS {qn(name)}" for name in constants]
+    values = list(constants.values())
+    parts += [filter_dim, dim,
+              "COALESCE(" + ", ".join(f"sub.{qn(f'f_{i}')}" for i in range(len(COMBOS))) + ")",
+              "COALESCE(" + ", ".join(f"sub.{qn(f'd_{i}')}" for i in range(len(dims))) + ")"]
+    parts += [f"sub.{qn(m)}" if m in present else "0" for m in MEASURES]
+    return (f"SELECT {', '.join(parts)} FROM ({inner}) sub",
+            [*values, *filter_params, *dim_params, *params])
 
 
 def fact_sets(facts: QuerySet, *, side: str, dims: Iterable[str], day: bool) -> list[dict]:

@@ -122,6 +122,13 @@ def test_two_and_three_filters_together_give_the_figures_worked_out_by_hand(refr
     assert {d.day: m["created"] for d, m in by_day.items() if m["created"]} == {2: 1, 4: 1}
     assert {d.day: m["resolved"] for d, m in by_day.items() if m["resolved"]} == {3: 1}
 
+    # The same from the month rows of March (a period holding the whole month).
+    march = Filters(start=date(2026, 2, 15), end=date(2026, 3, 31), team_id=team,
+                    channel=Channel.EMAIL)
+    assert selectors.segments(march.start, march.end)[0] == [date(2026, 3, 1)]
+    assert summary(march) == s
+    assert selectors.breakdowns(march, tables.BREAKDOWNS) == groups
+
     # Email + Gold: E alone; Orders + Gold: E alone; all three: E alone.
     for filters in (Filters(start=WEEK.start, end=WEEK.end, channel=Channel.EMAIL, tier_id=gold),
                     Filters(start=WEEK.start, end=WEEK.end, team_id=team, tier_id=gold),
@@ -131,8 +138,11 @@ def test_two_and_three_filters_together_give_the_figures_worked_out_by_hand(refr
         s = summary(filters)
         assert (s.created, s.resolved, s.fr_met, s.fr_p50, s.complaints) == (
             1, 0, 1, 10 * MIN, 1)
-        hours = selectors.breakdowns(filters, ["hour"])["hour"]
-        assert {k: v["created"] for k, v in hours.items()} == {str(2 * 24 + 10): 1}
+        for period in (filters, Filters(start=date(2026, 3, 1), end=date(2026, 3, 31),
+                                        team_id=filters.team_id, channel=filters.channel,
+                                        tier_id=filters.tier_id)):
+            hours = selectors.breakdowns(period, ["hour"])["hour"]
+            assert {k: v["created"] for k, v in hours.items()} == {str(2 * 24 + 10): 1}
         agents = tables.sla_dashboard(filters, now=NOW).table("by-agent").rows
         assert len(agents) == 1 and agents[0][1:3] == [1, 0]       # Ann: 1 created
 
