@@ -29,16 +29,19 @@ class Filters:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def rollup_filter(self) -> tuple[str, str] | None:
-        """The one filter the rollup keeps rows for ("", "" for none); None when several
-        filters are combined and the facts must be read instead."""
+    def rollup_filter(self) -> tuple[str, str]:
+        """The rollup rows this view reads: ("", "") unfiltered, ("team", "3") for one
+        filter, ("team+channel", "3|email") for filters combined (see rollup.COMBOS)."""
         chosen = [(name, value) for name, value in (
             ("team", "" if self.team_id is None else str(self.team_id)),
             ("channel", self.channel),
             ("tier", "" if self.tier_id is None else str(self.tier_id))) if value]
-        if not chosen:
-            return "", ""
-        return chosen[0] if len(chosen) == 1 else None
+        return "+".join(n for n, _ in chosen), "|".join(v for _, v in chosen)
+
+    @property
+    def combined(self) -> bool:
+        """Two or three filters: the rollup keeps their day totals and month rows only."""
+        return "+" in self.rollup_filter()[0]
 
     def fact_filter(self) -> dict:
         lookups = {}

@@ -19,6 +19,11 @@ class ClockResult(models.TextChoices):
     BREACHED = "breached", _("Breached")
 
 
+TEAM = Q(team_id__isnull=False)
+TIER = Q(tier_id__isnull=False)
+RESOLVED = Q(resolved_day__isnull=False)
+
+
 class TicketFact(models.Model):
     """What the reports need to know about one ticket, refreshed when it changes.
 
@@ -71,6 +76,21 @@ class TicketFact(models.Model):
                          condition=Q(is_open=True)),
             models.Index(fields=["created_at"], name="fact_complaint_waiting",
                          condition=Q(complaint=True, reordered=False)),
+            # Filters combined (the rollup keeps one filter at a time): each pair of
+            # filters with each side's day, so a filtered period reads only its own
+            # facts; three filters read the team and channel index.
+            models.Index(fields=["team_id", "channel", "created_day"],
+                         name="fact_team_channel_created", condition=TEAM),
+            models.Index(fields=["team_id", "tier_id", "created_day"],
+                         name="fact_team_tier_created", condition=TEAM & TIER),
+            models.Index(fields=["channel", "tier_id", "created_day"],
+                         name="fact_channel_tier_created", condition=TIER),
+            models.Index(fields=["team_id", "channel", "resolved_day"],
+                         name="fact_team_channel_resolved", condition=TEAM & RESOLVED),
+            models.Index(fields=["team_id", "tier_id", "resolved_day"],
+                         name="fact_team_tier_resolved", condition=TEAM & TIER & RESOLVED),
+            models.Index(fields=["channel", "tier_id", "resolved_day"],
+                         name="fact_channel_tier_resolved", condition=TIER & RESOLVED),
         ]
         verbose_name = _("ticket fact")
         verbose_name_plural = _("ticket facts")
@@ -106,8 +126,9 @@ class Rollup(models.Model):
     """Sums of ticket facts for one day or month, one side, one filter value and one
     group: e.g. (day 2026-03-02, created, channel=email, by agent 7).
 
-    ``filter_dim``/``filter_value`` is the one dashboard filter the row is restricted
-    to ("" for none), so a filtered dashboard reads as few rows as an unfiltered one;
+    ``filter_dim``/``filter_value`` is the dashboard filter the row is restricted to
+    ("" for none; "team+channel"/"3|email" for filters combined, which keep day rows of
+    the total only), so a filtered dashboard reads as few rows as an unfiltered one;
     ``dim``/``value`` is the breakdown ("total" for the whole). Rows are rebuilt from the
     facts for whole days (and the months holding them), never edited in place.
     """
@@ -115,7 +136,7 @@ class Rollup(models.Model):
     grain = models.CharField(max_length=5, choices=Grain.choices)
     start = models.DateField()
     side = models.CharField(max_length=8, choices=Side.choices)
-    filter_dim = models.CharField(max_length=8, blank=True)
+    filter_dim = models.CharField(max_length=20, blank=True)   # e.g. team+channel
     filter_value = models.CharField(max_length=24, blank=True)
     dim = models.CharField(max_length=8)
     value = models.CharField(max_length=24, blank=True)

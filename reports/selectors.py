@@ -17,7 +17,7 @@ from tickets.models import OPEN_STATUSES, Team, Ticket
 from . import metrics
 from .filters import Filters
 from .models import MEASURES, Grain, RefreshState, Rollup, Side, TicketFact
-from .rollup import DIMS, fact_rows, grouped
+from .rollup import DIMS, fact_sets
 
 LIST_LIMIT = 20
 COUNT_CAP = 1000
@@ -52,47 +52,67 @@ def _rollup_rows(filters: Filters, rollup_filter: tuple[str, str]) -> QuerySet[R
         Q(grain=Grain.MONTH, start__in=months) | Q(grain=Grain.DAY, start__in=days))
 
 
-def _facts(filters: Filters, side: str) -> QuerySet[TicketFact]:
+def _facts(filters: Filters, side: str, days: list[date]) -> QuerySet[TicketFact]:
     day = "created_day" if side == Side.CREATED else "resolved_day"
-    return TicketFact.objects.filter(**filters.fact_filter(),
-                                     **{f"{day}__range": (filters.start, filters.end)})
+    return TicketFact.objects.filter(**filters.fact_filter(), **{f"{day}__in": days})
 
 
-def breakdowns(filters: Filters, dims: list[str]) -> dict[str, dict[str, dict[str, int]]]:
-    """Summed measures per breakdown value: {dim: {value: measures}}, for the period."""
-    result: dict[str, dict[str, dict[str, int]]] = {dim: {} for dim in dims}
-    rollup_filter = filters.rollup_filter()
-    if rollup_filter is not None:
-        rows = (_rollup_rows(filters, rollup_filter).filter(dim__in=dims)
-                .values("dim", "value").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
-    else:
-        rows = [row for side in Side.values for dim in dims
-                if not (side == Side.RESOLVED and dim == "hour")
-                for row in fact_rows(_facts(filters, side), side=side, dim=dim)]
-    for row in rows:
-        group = result[row["dim"]].setdefault(row["value"], metrics.empty())
-        metrics.add(group, row)
-    return result
+@dataclass
+class Figures:
+    """Summed measures of a period: per day (both sides) and per breakdown value."""
+
+    by_day: dict[date, dict[str, int]]
+    groups: dict[str, dict[str, dict[str, int]]]   # {dim: {value: measures}}
 
 
-def daily(filters: Filters) -> dict[date, dict[str, int]]:
-    """Summed measures per day of the period (both sides)."""
+def figures(filters: Filters, dims: list[str], *, days: bool = True) -> Figures:
+    """The period's figures per day and per value of each breakdown in ``dims``.
+
+    Per day: the rollup's day rows of the total. Per breakdown: the rollup's month rows
+    for the period's whole months and its day rows for the other days; with filters
+    combined, whose rollup keeps no breakdown per day, those other days are summed from
+    the matching facts (through the index of the filter pair and the side's day, one
+    scan per side for every breakdown together)."""
     by_day: dict[date, dict[str, int]] = defaultdict(metrics.empty)
-    rollup_filter = filters.rollup_filter()
-    if rollup_filter is not None:
-        filter_dim, filter_value = rollup_filter
+    groups: dict[str, dict[str, dict[str, int]]] = {dim: {} for dim in dims}
+    filter_dim, filter_value = filters.rollup_filter()
+    if days:
         rows = (Rollup.objects.filter(filter_dim=filter_dim, filter_value=filter_value,
                                       dim="total", grain=Grain.DAY,
                                       start__range=(filters.start, filters.end))
                 .values("start").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
         for row in rows:
             metrics.add(by_day[_as_date(row["start"])], row)
+    if not dims:
+        return Figures(by_day=by_day, groups=groups)
+    months, other_days = segments(filters.start, filters.end)
+    rows: list = []
+    if filters.combined:
+        if months:
+            rows = list(Rollup.objects.filter(
+                filter_dim=filter_dim, filter_value=filter_value, grain=Grain.MONTH,
+                start__in=months, dim__in=dims,
+            ).values("dim", "value").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
+        if other_days:
+            for side in Side.values:
+                rows += fact_sets(_facts(filters, side, other_days), side=side, dims=dims,
+                                  day=False)
     else:
-        for side in Side.values:
-            for row in grouped(_facts(filters, side), side=side, filter_field=None,
-                               dim_field=None):
-                metrics.add(by_day[_as_date(row["k_start"])], row)
-    return by_day
+        rows = (_rollup_rows(filters, (filter_dim, filter_value)).filter(dim__in=dims)
+                .values("dim", "value").annotate(**{m: Sum(m) for m in MEASURES}).order_by())
+    for row in rows:
+        metrics.add(groups[row["dim"]].setdefault(row["value"], metrics.empty()), row)
+    return Figures(by_day=by_day, groups=groups)
+
+
+def breakdowns(filters: Filters, dims: list[str]) -> dict[str, dict[str, dict[str, int]]]:
+    """Summed measures per breakdown value: {dim: {value: measures}}, for the period."""
+    return figures(filters, dims, days=False).groups
+
+
+def daily(filters: Filters) -> dict[date, dict[str, int]]:
+    """Summed measures per day of the period (both sides)."""
+    return figures(filters, [], days=True).by_day
 
 
 def _as_date(value) -> date:
@@ -227,5 +247,6 @@ def names(dims: dict[str, set[str]]) -> dict[str, dict[str, str]]:
     return result
 
 
-__all__ = ["DIMS", "at_risk", "backlog", "breaching_now", "breakdowns", "daily", "names",
+__all__ = ["DIMS", "at_risk", "backlog", "breaching_now", "breakdowns", "daily", "figures",
+           "names",
            "segments", "trend"]

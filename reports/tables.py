@@ -193,10 +193,10 @@ class Dashboard:
 
 
 def sla_dashboard(filters: Filters, *, now: datetime) -> Dashboard:
-    by_day = selectors.daily(filters)
+    figures = selectors.figures(filters, BREAKDOWNS)
+    by_day, groups = figures.by_day, figures.groups
     steps = selectors.trend(filters, by_day)
     summary = metrics.summarize(metrics.summed(by_day.values()))
-    groups = selectors.breakdowns(filters, BREAKDOWNS)
     names = selectors.names({dim: set(groups[dim]) for dim in ("team", "agent", "tier")})
     breaching = selectors.breaching_now(filters, now=now)
     risky = selectors.at_risk(filters, now=now)
@@ -279,10 +279,10 @@ def heatmap_table(hours: dict[str, dict]) -> Table:
 
 
 def workload_dashboard(filters: Filters, *, now: datetime) -> Dashboard:
-    by_day = selectors.daily(filters)
+    figures = selectors.figures(filters, ["agent", "hour"])
+    by_day, groups = figures.by_day, figures.groups
     summary = metrics.summarize(metrics.summed(by_day.values()))
     backlog = selectors.backlog(filters, now=now)
-    groups = selectors.breakdowns(filters, ["agent", "hour"])
     agent_ids = {str(k) for k in backlog.by_agent if k is not None} | set(groups["agent"])
     names = selectors.names({"agent": agent_ids})
     tables = [
@@ -309,10 +309,10 @@ def quality_row(first: str, s: Summary) -> list:
 
 
 def quality_dashboard(filters: Filters, *, now: datetime) -> Dashboard:
-    by_day = selectors.daily(filters)
+    figures = selectors.figures(filters, ["channel", "category"])
+    by_day, groups = figures.by_day, figures.groups
     summary = metrics.summarize(metrics.summed(by_day.values()))
     steps = selectors.trend(filters, by_day)
-    groups = selectors.breakdowns(filters, ["channel", "category"])
     trend_rows = [quality_row(_step_label(step, filters.trend), metrics.summarize(m))
                   for step, m in steps]
     tables = [Table(

@@ -79,18 +79,79 @@ def test_trend_by_day_and_by_week(refreshed):
                                                        (date(2026, 3, 2), 6)]
 
 
-def test_one_filter_reads_the_rollup_and_two_read_the_facts_with_the_same_answers(refreshed):
+def test_one_filter_and_two_filters_read_their_own_rollup_rows(refreshed):
     team = str(refreshed.team.pk)
     by_team = Filters(start=WEEK.start, end=WEEK.end, team_id=refreshed.team.pk)
     assert by_team.rollup_filter() == ("team", team)
     assert summary(by_team).fr_compliance == 50.0
     both = Filters(start=WEEK.start, end=WEEK.end, team_id=refreshed.team.pk,
                    channel=Channel.EMAIL)
-    assert both.rollup_filter() is None
+    assert both.rollup_filter() == ("team+channel", f"{team}|email") and both.combined
     s = summary(both)
     assert (s.created, s.fr_met, s.fr_p50, s.res_p50) == (1, 1, 60 * MIN, 120 * MIN)
     groups = selectors.breakdowns(both, ["agent"])["agent"]
     assert list(groups) == [str(refreshed.ann.pk)]
+
+
+def test_two_and_three_filters_together_give_the_figures_worked_out_by_hand(refreshed):
+    from tickets import services as ticket_services
+
+    from .conftest import at
+
+    # E (email, Gold customer, no team) moves to the Orders team, to Ann.
+    with at(sh(4, 11)):
+        ticket_services.assign(ticket=refreshed.e, agent=refreshed.ann, by=refreshed.ann,
+                               team=refreshed.team, at=sh(4, 11))
+    services.refresh_changed(now=NOW)
+    team, gold = refreshed.team.pk, refreshed.gold.tier_id
+
+    # Orders + email: A (first response 60 min, resolved in 120 min) and E (10 min, open).
+    pair = Filters(start=WEEK.start, end=WEEK.end, team_id=team, channel=Channel.EMAIL)
+    s = summary(pair)
+    assert (s.created, s.resolved, s.fr_met, s.fr_breached) == (2, 1, 2, 0)
+    assert (s.fr_p50, s.fr_p90, s.fr_average) == (10 * MIN, 60 * MIN, 35 * MIN)
+    assert (s.res_met, s.res_p50, s.nr_met) == (1, 120 * MIN, 1)
+    assert (s.complaints, s.first_contact_rate, s.repeat_contact_rate) == (1, 0.0, 0.0)
+    groups = selectors.breakdowns(pair, tables.BREAKDOWNS)
+    assert {k: v["created"] for k, v in groups["agent"].items()} == {str(refreshed.ann.pk): 2}
+    assert {k: v["created"] for k, v in groups["tier"].items()} == {"": 1, str(gold): 1}
+    assert {k: v["created"] for k, v in groups["category"].items()} == {
+        "order_status": 1, "complaint": 1}
+    assert list(groups["team"]) == [str(team)] and list(groups["channel"]) == ["email"]
+    by_day = selectors.daily(pair)
+    assert {d.day: m["created"] for d, m in by_day.items() if m["created"]} == {2: 1, 4: 1}
+    assert {d.day: m["resolved"] for d, m in by_day.items() if m["resolved"]} == {3: 1}
+
+    # The same from the month rows of March (a period holding the whole month).
+    march = Filters(start=date(2026, 2, 15), end=date(2026, 3, 31), team_id=team,
+                    channel=Channel.EMAIL)
+    assert selectors.segments(march.start, march.end)[0] == [date(2026, 3, 1)]
+    assert summary(march) == s
+    assert selectors.breakdowns(march, tables.BREAKDOWNS) == groups
+
+    # Email + Gold: E alone; Orders + Gold: E alone; all three: E alone.
+    for filters in (Filters(start=WEEK.start, end=WEEK.end, channel=Channel.EMAIL, tier_id=gold),
+                    Filters(start=WEEK.start, end=WEEK.end, team_id=team, tier_id=gold),
+                    Filters(start=WEEK.start, end=WEEK.end, team_id=team,
+                            channel=Channel.EMAIL, tier_id=gold)):
+        assert filters.combined
+        s = summary(filters)
+        assert (s.created, s.resolved, s.fr_met, s.fr_p50, s.complaints) == (
+            1, 0, 1, 10 * MIN, 1)
+        for period in (filters, Filters(start=date(2026, 3, 1), end=date(2026, 3, 31),
+                                        team_id=filters.team_id, channel=filters.channel,
+                                        tier_id=filters.tier_id)):
+            hours = selectors.breakdowns(period, ["hour"])["hour"]
+            assert {k: v["created"] for k, v in hours.items()} == {str(2 * 24 + 10): 1}
+        agents = tables.sla_dashboard(filters, now=NOW).table("by-agent").rows
+        assert len(agents) == 1 and agents[0][1:3] == [1, 0]       # Ann: 1 created
+
+    # Three filters that match nothing show nothing.
+    none = Filters(start=WEEK.start, end=WEEK.end, team_id=refreshed.other_team.pk,
+                   channel=Channel.CHAT, tier_id=gold)
+    assert summary(none).created == 0
+    assert selectors.breakdowns(none, tables.BREAKDOWNS) == {dim: {} for dim in
+                                                             tables.BREAKDOWNS}
 
 
 def test_a_year_reads_month_rows_with_the_same_answers_as_days(refreshed):
