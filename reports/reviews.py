@@ -173,7 +173,7 @@ def send_email(*, review_id: int, now: datetime | None = None) -> bool:
             email_status=EmailStatus.SENT, emailed_at=now, email_error="no manager has an email")
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        base_url = settings.SHOP_BASE_URL.rstrip("/")
+        base_url = settings.KEFU_BASE_URL.rstrip("/")
         context = {"review": review, "content": review.content, "base_url": base_url,
                    "url": base_url + reverse("reports:review", args=[review.pk])}
         subject = render_to_string("reports/email/review_subject.txt", context).strip()

@@ -54,7 +54,9 @@ def test_the_review_is_built_once_and_its_email_queued_after_commit(
     assert first.week_end == date(2026, 3, 8) and first.email_status == EmailStatus.QUEUED
 
 
-def test_the_managers_get_the_review_by_email_once(refreshed, manager, agent, smtp_server):
+def test_the_managers_get_the_review_by_email_once(refreshed, manager, agent, smtp_server,
+                                                    settings):
+    settings.KEFU_BASE_URL = "https://support.shop.example/"
     UserFactory(username="second-manager", role="manager", email="boss@kefu.example")
     review = reviews.build_review(week_start=WEEK_START, now=NOW)
     assert reviews.send_email(review_id=review.pk, now=NOW)
@@ -67,7 +69,7 @@ def test_the_managers_get_the_review_by_email_once(refreshed, manager, agent, sm
     assert "Kefu weekly review" in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "First response met: 60.0%" in text
-    assert reverse("reports:review", args=[review.pk]) in text
+    assert "https://support.shop.example" + reverse("reports:review", args=[review.pk]) in text
     review.refresh_from_db()
     assert review.email_status == EmailStatus.SENT and review.emailed_at == NOW
 
