@@ -101,20 +101,20 @@ def seed_demo(*, customers: int = 300, seed: int = 42) -> dict[str, int]:
     rng = random.Random(seed)
     now = timezone.now()
     teams = _teams(users)
-    order_ids = []
     created = {"customers": 0, "orders": 0, "tickets": 0}
     for index in range(customers):
         customer = _customer(rng, index)
         created["customers"] += 1
         orders = _orders(rng, customer, now)
         created["orders"] += len(orders)
-        order_ids += [order.pk for order in orders]
+        # Loyalty as if every order's event had been handled (points, the tier reached and
+        # its history), without messages to the demo customers, before their tickets open
+        # under the tier's SLA policy.
+        loyalty.settle_without_messages(order_ids=[order.pk for order in orders], now=now)
+        loyalty.recompute_customer(customer_id=customer.pk, now=now, send_messages=False)
+        customer.refresh_from_db(fields=["tier"])
         if orders and (index < 40 or rng.random() < 0.35):
             created["tickets"] += _tickets(rng, customer, orders, users, teams, now)
-    # Loyalty as if every order's event had been handled (points, tiers reached, tier
-    # history, SLA policies of open tickets), without messages to the demo customers.
-    loyalty.settle_without_messages(order_ids=order_ids, now=now)
-    loyalty.recompute_all(now=now, send_messages=False)
     sla_sweep(now=now)
     reports.rebuild(now=now)  # the dashboards show the demo's two years at once
     return created

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from sla import escalation
+from sla import sweep as sweep_module
 from sla.models import (
     EmailStatus,
     Metric,
@@ -275,15 +276,20 @@ def _at_once(count: int, work) -> list:
                     reason="concurrent transactions with row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_escalations_notify_and_email_each_manager_once_per_breach(
-        team, manager, smtp_server):
+        team, manager, smtp_server, monkeypatch):
     """The beat's sweep and a worker (or a retried task) escalate the same breaches at the
     same moment, and two email tasks send the same notifications at the same moment."""
     second_manager = UserFactory(username="max", role="manager", email="max@kefu.example")
     customers = CustomerFactory.create_batch(3)
     tickets = [urgent_ticket(customers[i % 3]) for i in range(20)]  # no team: all managers
+    # The escalations the sweep hands to the workers are run by this test's threads, not by
+    # a worker process that may be running for other tests.
+    handed_over = []
+    monkeypatch.setattr(sweep_module, "_enqueue_escalations", handed_over.extend)
     sweep(now=sh(2025, 3, 10, 10, 20))
     timers = list(SLATimer.objects.filter(state=TimerState.BREACHED).order_by("pk"))
     assert len(timers) == len(tickets)
+    assert sorted(handed_over) == [t.pk for t in timers]
 
     escalated = _at_once(3, lambda i: sum(
         escalation.escalate(timer_id=t.pk, now=sh(2025, 3, 10, 10, 21)) for t in
