@@ -21,6 +21,7 @@ from .models import Message, Ticket
 HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A run of Han characters, or a word of other letters and digits.
 PIECE = re.compile(f"([{HAN_CHARS}]+)|[^\\W_{HAN_CHARS}]+")
+HAN = re.compile(f"[{HAN_CHARS}]")
 MAX_INDEXED_CHARS = 20_000
 MAX_QUERY_TOKENS = 12
 
@@ -108,10 +109,16 @@ def _write_documents(ids: list[int]) -> None:
 
 
 def ts_query(term: str) -> str:
-    """A raw tsquery: every token of the term as a prefix, all required ('' if none)."""
-    words = tokens(term, query=True)[:MAX_QUERY_TOKENS]
+    """A raw tsquery: every token of the term as a prefix, all required ('' if none).
+
+    A single Latin letter or digit beside other words ("1" in matteo.baker.1@outlook.com)
+    must match whole: as a prefix it would read every lexeme starting with it.
+    """
+    words = list(dict.fromkeys(tokens(term, query=True)[:MAX_QUERY_TOKENS]))
     # Tokens hold letters and digits only, so quoting them is safe.
-    return " & ".join(f"'{word}':*" for word in dict.fromkeys(words))
+    return " & ".join(
+        f"'{word}'" if len(word) == 1 and len(words) > 1 and not HAN.match(word)
+        else f"'{word}':*" for word in words)
 
 
 def exact_matches(term: str) -> tuple[list[int], list[int]]:

@@ -23,6 +23,19 @@ def test_the_query_makes_every_token_a_required_prefix():
     assert search.ts_query("' & | !") == ""
 
 
+def test_a_single_letter_or_digit_beside_other_words_matches_whole():
+    assert search.ts_query("matteo.baker.1@outlook.com") == (
+        "'matteo':* & 'baker':* & '1' & 'outlook':* & 'com':*")
+    assert search.ts_query("a") == "'a':*"  # alone, it is what the agent has typed so far
+    assert search.ts_query("茶 a 包") == "'茶':* & 'a' & '包':*"
+
+
+def test_an_email_with_a_single_digit_finds_the_message_that_quotes_it(db):
+    ticket = open_ticket("Login", body="Please write to matteo.baker.1@outlook.com")
+    open_ticket("Other", body="Write to matteo.baker.12@outlook.com")
+    assert found("matteo.baker.1@outlook.com") == {ticket.pk}
+
+
 def open_ticket(subject, body="Hello", **customer):
     return services.open_ticket(customer=CustomerFactory(**customer), subject=subject,
                                 body_text=body)
