@@ -24,6 +24,8 @@ PIECE = re.compile(f"([{HAN_CHARS}]+)|[^\\W_{HAN_CHARS}]+")
 HAN = re.compile(f"[{HAN_CHARS}]")
 MAX_INDEXED_CHARS = 20_000
 MAX_QUERY_TOKENS = 12
+# An address with a domain that has a dot and a top-level name of two letters or more.
+COMPLETE_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^\W\d_]{2,}")
 
 
 def tokens(text: str, *, query: bool = False) -> list[str]:
@@ -112,12 +114,16 @@ def ts_query(term: str) -> str:
     """A raw tsquery: every token of the term as a prefix, all required ('' if none).
 
     A single Latin letter or digit beside other words ("1" in matteo.baker.1@outlook.com)
-    must match whole: as a prefix it would read every lexeme starting with it.
+    must match whole: as a prefix it would read every lexeme starting with it. So does every
+    word of a complete email address: its words are whole words wherever it is quoted, and
+    prefixes of common ones ("com", "outlook") would read a large part of the index.
     """
     words = list(dict.fromkeys(tokens(term, query=True)[:MAX_QUERY_TOKENS]))
+    whole_words = COMPLETE_EMAIL.fullmatch(term.strip()) is not None
     # Tokens hold letters and digits only, so quoting them is safe.
     return " & ".join(
-        f"'{word}'" if len(word) == 1 and len(words) > 1 and not HAN.match(word)
+        f"'{word}'" if whole_words or (len(word) == 1 and len(words) > 1
+                                       and not HAN.match(word))
         else f"'{word}':*" for word in words)
 
 

@@ -24,10 +24,23 @@ def test_the_query_makes_every_token_a_required_prefix():
 
 
 def test_a_single_letter_or_digit_beside_other_words_matches_whole():
-    assert search.ts_query("matteo.baker.1@outlook.com") == (
-        "'matteo':* & 'baker':* & '1' & 'outlook':* & 'com':*")
+    assert search.ts_query("matteo 1") == "'matteo':* & '1'"
     assert search.ts_query("a") == "'a':*"  # alone, it is what the agent has typed so far
     assert search.ts_query("茶 a 包") == "'茶':* & 'a' & '包':*"
+
+
+def test_every_word_of_a_complete_email_address_matches_whole():
+    assert search.ts_query("matteo.baker.1@outlook.com") == (
+        "'matteo' & 'baker' & '1' & 'outlook' & 'com'")
+    assert search.ts_query(" lin@example.co ") == "'lin' & 'example' & 'co'"
+    # Still being typed: the last word may be a prefix of what is stored.
+    assert search.ts_query("matteo.baker@outl") == "'matteo':* & 'baker':* & 'outl':*"
+
+
+def test_a_complete_email_finds_the_message_that_quotes_it_and_not_longer_words(db):
+    quoted = open_ticket("Login", body="My new address is lin.wei@example.com, thanks")
+    open_ticket("Other", body="Write to lin.weiming@example.community")
+    assert found("lin.wei@example.com") == {quoted.pk}
 
 
 def test_an_email_with_a_single_digit_finds_the_message_that_quotes_it(db):
