@@ -52,10 +52,16 @@ def shipment_delay(shipment_id: int) -> Shipment:
             .prefetch_related(delay_prefetch()).get(pk=shipment_id))
 
 
-def notices_for_order(order_id: int) -> QuerySet[DelayNotice]:
-    """The notices about an order: a later ticket about the same order is linked to them."""
-    return (DelayNotice.objects.filter(episode__shipment__order_id=order_id)
-            .select_related("episode", "message", "ticket").order_by("-created_at"))
+def notices_for_order(order_id: int, *, except_ticket_id: int | None = None,
+                      limit: int = 5) -> list[DelayNotice]:
+    """The latest notices about an order, newest first, each with its delay's reason: a later
+    ticket about the same order links to them (one query, only the columns shown)."""
+    notices = DelayNotice.objects.filter(episode__shipment__order_id=order_id)
+    if except_ticket_id is not None:
+        notices = notices.exclude(ticket_id=except_ticket_id)
+    return list(notices.select_related("episode")
+                .only("ticket_id", "created_at", "episode__reason")
+                .order_by("-created_at", "-id")[:limit])
 
 
 def customer_notices(customer_id: int, limit: int = 10) -> list[DelayNotice]:

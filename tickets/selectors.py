@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from taggit.models import TaggedItem
 
-from customers.models import Customer, Order, Shipment
+from customers.models import Customer, Order
 from notices.selectors import with_open_delay
 
 from . import search
@@ -265,10 +265,14 @@ def view_counts(*, user, now: datetime | None = None) -> dict:
     return {**shared, "mine": mine}
 
 
+def teams() -> list[Team]:
+    return list(Team.objects.order_by("name"))
+
+
 def inbox_sidebar(*, user) -> dict:
     """Teams and the agent's saved views (two queries)."""
     return {
-        "teams": list(Team.objects.order_by("name")),
+        "teams": teams(),
         "saved_views": list(SavedView.objects.filter(owner=user).order_by("name")),
     }
 
@@ -278,6 +282,12 @@ def assignable_agents() -> QuerySet:
     return (get_user_model().objects.filter(is_active=True)
             .filter(Q(groups__name__in=["agent", "manager", "admin"]) | Q(is_superuser=True))
             .distinct().order_by("first_name", "username"))
+
+
+def agent_choices() -> list[tuple[int, str]]:
+    """(id, name) of the assignable staff, for assign menus (names only, no user objects)."""
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username
+            in assignable_agents().values_list("pk", "first_name", "last_name", "username")]
 
 
 # --- The ticket workspace -----------------------------------------------------------------
@@ -290,7 +300,6 @@ def ticket_for_workspace(pk: int) -> Ticket:
             Prefetch("messages", queryset=Message.objects.select_related("author")
                      .prefetch_related("attachments")),
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
-            Prefetch("order__shipments", queryset=Shipment.objects.order_by("shipped_at", "id")),
             "tags",
         )
         .get(pk=pk)

@@ -125,7 +125,7 @@ def _filter_form(request, *, teams, agents) -> InboxFilterForm:
 @require_GET
 def inbox_filters(request):
     """The filter panel, loaded the first time it is opened."""
-    form = _filter_form(request, teams=selectors.inbox_sidebar(user=request.user)["teams"],
+    form = _filter_form(request, teams=selectors.teams(),
                         agents=list(selectors.assignable_agents()))
     return render(request, "tickets/inbox.html#filters",
                   {"filter_fields": form.panel(), "query": form.query()})
@@ -230,13 +230,10 @@ def _workspace_context(request, ticket: Ticket, **extra) -> dict:
         "ticket": ticket,
         "timeline": selectors.timeline(ticket),
         "seen_message_id": selectors.latest_message_id(ticket),
-        "fields_form": TicketFieldsForm(initial={
-            "status": ticket.status, "priority": ticket.priority, "team": ticket.team_id,
-            "assignee": ticket.assignee_id or ""}),
-        "agents": list(selectors.assignable_agents()),
+        "agents": selectors.agent_choices(),
         "statuses": Status.choices,
         "priorities": Priority.choices,
-        "teams": selectors.inbox_sidebar(user=request.user)["teams"],
+        "teams": [(team.pk, team.name) for team in selectors.teams()],
         "poll_seconds": poll_seconds(),
         "stale_ids": {m.pk for m in extra.get("stale") or []},
         "composer": extra.pop("composer", None) or ComposerForm(

@@ -19,5 +19,4 @@ def earlier_notices(ticket):
     ticket's order from another (proactive) ticket, newest first; none without an order."""
     if not ticket.order_id:
         return []
-    return [notice for notice in selectors.notices_for_order(ticket.order_id)[:5]
-            if notice.ticket_id != ticket.pk]
+    return selectors.notices_for_order(ticket.order_id, except_ticket_id=ticket.pk)

@@ -75,13 +75,14 @@ def test_the_environment_docker_compose_passes_configures_postgres_and_redis():
         resolved[key] = value
     code = ("from django.conf import settings as s; "
             "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, "
-            "s.CACHES['default']['BACKEND'], s.DEBUG)")
+            "s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.DEBUG)")
     result = manage("shell", "-c", code, env=resolved)
     assert result.returncode == 0, result.stderr
-    engine, broker, cache, debug = result.stdout.split()[-4:]
+    engine, broker, cache, sessions, debug = result.stdout.split()[-5:]
     assert engine == "django.db.backends.postgresql"
     assert broker == "redis://redis:6379/1"
     assert cache.endswith("RedisCache")
+    assert sessions == "django.contrib.sessions.backends.cached_db"
     assert debug == "False"
 
 

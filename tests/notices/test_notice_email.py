@@ -125,7 +125,9 @@ def test_a_later_ticket_about_the_same_order_is_linked_to_the_notice(notice, at_
     message = receive_email(raw)
     assert message.ticket != notice.ticket
     assert message.ticket.order == notice.ticket.order
-    assert list(selectors.notices_for_order(message.ticket.order_id)) == [notice]
+    assert selectors.notices_for_order(message.ticket.order_id) == [notice]
+    assert selectors.notices_for_order(message.ticket.order_id,
+                                       except_ticket_id=notice.ticket_id) == []
 
 
 def test_the_report_counts_the_reply(notice, smtp_server):

@@ -10,6 +10,7 @@ from tests.factories import (
     OrderFactory,
     ShipmentFactory,
     TicketFactory,
+    UserFactory,
     delayed_shipment,
     tier,
 )
@@ -243,6 +244,29 @@ def test_the_workspace_shows_messages_notes_and_events_in_order(client, agent, t
     assert "Internal note · never sent" in html
     assert 'id="sla-strip"' in html
     assert reverse("customers:sidebar", args=[ticket.customer_id]) in html
+
+
+def test_the_workspace_menus_show_the_ticket_fields_and_every_assignable_person(
+        client, agent, other_agent, manager, outsider, ticket, team, other_team):
+    services.assign(ticket=ticket, agent=other_agent, by=agent)
+    ticket.team = other_team
+    ticket.save(update_fields=["team"])
+    UserFactory(username="sam", first_name="<b>Sam</b>", last_name="", role="agent")
+    client.force_login(agent)
+    html = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    menu = html[html.index('id="field-assignee"'):]
+    menu = menu[:menu.index("</select>")]
+    assert '<option value="">Unassigned</option>' in menu
+    assert f'<option value="{other_agent.pk}" selected>Bo Chen</option>' in menu
+    assert f'<option value="{agent.pk}">Ann Agent</option>' in menu
+    assert f'<option value="{manager.pk}">Mei Manager</option>' in menu
+    assert "&lt;b&gt;Sam&lt;/b&gt;" in menu and "<b>" not in menu
+    assert "Carl" not in menu
+    teams = html[html.index('id="field-team"'):]
+    teams = teams[:teams.index("</select>")]
+    assert f'<option value="{other_team.pk}" selected>Returns &amp; refunds</option>' in teams
+    assert f'<option value="{team.pk}">Orders &amp; shipping</option>' in teams
+    assert f'<option value="{ticket.status}" selected>' in html
 
 
 def test_the_workspace_query_count_does_not_grow_with_the_conversation(
