@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -38,13 +39,19 @@ ADMIN_USERNAME = "bench-admin"
 BENCH_PASSWORD = "bench"
 
 
-def setup_django(*, create_database: bool = False) -> str:
+def setup_django(*, create_database: bool = False, production: bool = False) -> str:
     """Configure Django for the bench database and return its name.
 
     DATABASE_URL (default: the shared kefu_bench database) and REDIS_URL come from the
-    environment. DEBUG is on (production settings would need a collectstatic manifest
-    and HTTPS); outgoing mail stays in memory; the test client's host is allowed.
+    environment; outgoing mail stays in memory; the test client's host is allowed.
+    DEBUG is on unless `production`: then pages are served as in production (DEBUG off,
+    static files from a collectstatic manifest, written once into KEFU_VAR_DIR), except
+    that requests come in over plain HTTP in-process (TLS is the proxy's job).
     """
+    if production:
+        os.environ.setdefault("DEBUG", "false")
+        os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 50)
+        os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
@@ -58,6 +65,10 @@ def setup_django(*, create_database: bool = False) -> str:
     from django.conf import settings
 
     django.setup()
+    if not settings.DEBUG and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
     return settings.DATABASES["default"]["NAME"]
 
 
@@ -130,7 +141,7 @@ class PageTiming:
     status: int
     median_ms: float
     p95_ms: float
-    queries: int  # the most any run made (they should all make the same number)
+    queries: int  # the most any warm-up run made (they should all make the same number)
     kilobytes: float
 
     def row(self, label: str | None = None) -> dict[str, Any]:
@@ -144,9 +155,10 @@ def measure_page(url: str, *, user=None, repeat: int = 20, warmup: int = 2,
     """Request `url` through Django's test client as `user` (logged in; None: anonymous).
 
     The time is the server's: the request goes through the middleware, view and template
-    in this process, with no network or browser. Every run counts its SQL queries with
-    CaptureQueriesContext. `headers={"HX-Request": "true"}` asks for an htmx partial.
-    A response other than `expect` stops the benchmark with its status.
+    in this process, with no network or browser. The warm-up runs count the SQL queries
+    (CaptureQueriesContext); the timed runs are not instrumented, so the count costs them
+    nothing. `headers={"HX-Request": "true"}` asks for an htmx partial. A response other
+    than `expect` stops the benchmark with its status.
     """
     from django.db import connection
     from django.test import Client
@@ -157,8 +169,9 @@ def measure_page(url: str, *, user=None, repeat: int = 20, warmup: int = 2,
         client.force_login(user)
     send = getattr(client, method.lower())
     samples, queries, status, size = [], 0, 0, 0
-    for run in range(warmup + repeat):
-        with CaptureQueriesContext(connection) as captured:
+    for run in range(max(1, warmup) + repeat):
+        counting = run < max(1, warmup)
+        with CaptureQueriesContext(connection) if counting else nullcontext() as captured:
             started = time.perf_counter()
             response = send(url, data=data, headers=headers)
             elapsed = (time.perf_counter() - started) * 1000
@@ -166,9 +179,10 @@ def measure_page(url: str, *, user=None, repeat: int = 20, warmup: int = 2,
             raise SystemExit(f"{method.upper()} {url} answered {response.status_code}, "
                              f"expected {expect}")
         status, size = response.status_code, len(response.content)
-        if run >= warmup:
-            samples.append(elapsed)
+        if counting:
             queries = max(queries, len(captured))
+        else:
+            samples.append(elapsed)
     timing = _timing(samples)
     return PageTiming(url=url, status=status, median_ms=timing.median_ms,
                       p95_ms=timing.p95_ms, queries=queries, kilobytes=size / 1024)

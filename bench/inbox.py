@@ -1,13 +1,15 @@
 """Server-side speed of the inbox and the ticket page on the large generated database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kefu_bench \\
-        .venv/bin/python bench/inbox.py --repeat 50
+        REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python bench/inbox.py --repeat 50
 
-First it migrates (the inbox's indexes) and writes the search documents of tickets that
-bench/generate.py loaded with COPY (`reindex_ticket_search`, once; minutes at 1M tickets),
-then ANALYZEs. Each page is requested through Django in-process (middleware, view,
-template; no network) by a generated agent: median and p95 over --repeat runs after
---warmup runs, and the SQL query count. Results go into bench/README.md.
+Pages are served with production settings (DEBUG off; sessions and cache in Redis when
+REDIS_URL is set, as docker-compose.yml runs Kefu). First it migrates (the inbox's
+indexes) and writes the search documents of tickets that bench/generate.py loaded with
+COPY (`reindex_ticket_search`, once; minutes at 1M tickets), then ANALYZEs. Each page is
+requested through Django in-process (middleware, view, template; no network) by a
+generated agent: median and p95 over --repeat runs after --warmup runs, and the SQL query
+count. Results go into bench/README.md.
 """
 
 import argparse
@@ -24,7 +26,7 @@ def main() -> None:
     parser.add_argument("--skip-index", action="store_true",
                         help="do not migrate, backfill search documents or ANALYZE")
     args = parser.parse_args()
-    database = setup_django()
+    database = setup_django(production=True)
 
     from common import bench_user, measure, measure_page, print_table
     from django.core.cache import cache

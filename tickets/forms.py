@@ -51,11 +51,12 @@ class InboxFilterForm(forms.Form):
                "created_from", "created_to")
 
     def __init__(self, *args, teams=(), agents=(), tiers=(), **kwargs):
+        """`agents`: (id, name) pairs, as selectors.agent_choices() gives them."""
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [(t.pk, t.name) for t in teams]
         self.fields["assignee"].choices = [("", _("Anyone")), ("me", _("Me")),
                                            ("none", _("Unassigned"))] + [
-            (str(a.pk), a.get_full_name() or a.get_username()) for a in agents]
+            (str(pk), name) for pk, name in agents]
         self.fields["tier"].choices = [(t.pk, t.display_name()) for t in tiers]
         for name in self.FILTERS:
             widget = self.fields[name].widget

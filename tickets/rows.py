@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .models import PAUSED_STATUSES, Channel, Priority, Status, Ticket
+from loyalty.models import Tier
+
+from .models import OPEN_STATUSES, PAUSED_STATUSES, Channel, Priority, Status
+from .selectors import InboxTicket
 from .templatetags.tickets_ui import (
     CHANNEL_ICONS,
     STATUS_BADGES,
@@ -83,33 +86,32 @@ ROW = (
 )
 
 
-def inbox_rows(tickets: list[Ticket], *, tags: dict[int, list[str]], now: datetime,
+def inbox_rows(tickets: list[InboxTicket], *, tags: dict[int, list[str]], now: datetime,
                warn_seconds: int) -> list[InboxRow]:
     status_labels = {value: str(label) for value, label in Status.choices}
     priority_labels = {value: str(label) for value, label in Priority.choices}
     channel_labels = {value: str(label) for value, label in Channel.choices}
-    tier_names: dict[int, str] = {}
+    tier_names: dict[tuple, str] = {}
     url_prefix = reverse("tickets:detail", args=[0])[:-2]  # ".../tickets/" + id + "/"
     rows = []
     for ticket in tickets:
-        customer, tier, assignee = ticket.customer, ticket.customer.tier, ticket.assignee
-        if tier is not None and tier.pk not in tier_names:
-            tier_names[tier.pk] = tier.display_name()
+        tier = (ticket.tier_name, ticket.tier_name_zh_hans)
+        if ticket.tier_name is not None and tier not in tier_names:
+            tier_names[tier] = Tier(name=tier[0], name_zh_hans=tier[1] or "").display_name()
         last = ticket.last_message_at or ticket.created_at
         state, text = _sla(ticket, now, warn_seconds)
         rows.append(InboxRow(
             id=ticket.pk, url=f"{url_prefix}{ticket.pk}/", subject=ticket.subject,
-            customer_name=customer.name,
-            tier_name=tier_names[tier.pk] if tier is not None else "",
-            tier_colour=tier.badge_colour if tier is not None else "",
+            customer_name=ticket.customer_name,
+            tier_name=tier_names[tier] if ticket.tier_name is not None else "",
+            tier_colour=ticket.tier_colour or "",
             channel_icon=CHANNEL_ICONS.get(ticket.channel, "bi-question-circle"),
             channel_label=channel_labels.get(ticket.channel, ticket.channel),
             priority_label=priority_labels.get(ticket.priority, ticket.priority),
             flag_class=PRIORITY_CLASSES.get(ticket.priority, "text-body-tertiary opacity-25"),
             status_label=status_labels.get(ticket.status, ticket.status),
             status_class=STATUS_BADGES.get(ticket.status, "text-bg-secondary"),
-            assignee_name=(assignee.get_full_name() or assignee.get_username())
-            if assignee is not None else "",
+            assignee_name=ticket.assignee_name,
             age=compact_duration((now - last).total_seconds()),
             sla_state=state, sla_text=text,
             sla_title=timezone.localtime(ticket.sla_due_at).strftime("%Y-%m-%d %H:%M")
@@ -119,8 +121,8 @@ def inbox_rows(tickets: list[Ticket], *, tags: dict[int, list[str]], now: dateti
     return rows
 
 
-def _sla(ticket: Ticket, now: datetime, warn_seconds: int) -> tuple[str, str]:
-    if not ticket.is_open or ticket.sla_due_at is None:
+def _sla(ticket: InboxTicket, now: datetime, warn_seconds: int) -> tuple[str, str]:
+    if ticket.status not in OPEN_STATUSES or ticket.sla_due_at is None:
         return "none", "—"
     if ticket.status in PAUSED_STATUSES:
         return "paused", _("paused")

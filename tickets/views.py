@@ -73,7 +73,7 @@ class InboxView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sidebar = selectors.inbox_sidebar(user=self.request.user)
-        agents = list(selectors.assignable_agents())
+        agents = selectors.agent_choices()
         form = _filter_form(self.request, teams=sidebar["teams"], agents=agents)
         query = form.query()
         return {
@@ -82,7 +82,7 @@ class InboxView(RoleRequiredMixin, TemplateView):
             **_rows_context(self.request, query),
             "filter_fields": form.panel() if form.active_filters() else [],
             "active_filters": form.active_filters(),
-            "agents": [(a.pk, a.get_full_name() or a.get_username()) for a in agents],
+            "agents": agents,
             "statuses": Status.choices,
             "priorities": Priority.choices,
             "channels": Channel.choices,
@@ -126,7 +126,7 @@ def _filter_form(request, *, teams, agents) -> InboxFilterForm:
 def inbox_filters(request):
     """The filter panel, loaded the first time it is opened."""
     form = _filter_form(request, teams=selectors.teams(),
-                        agents=list(selectors.assignable_agents()))
+                        agents=selectors.agent_choices())
     return render(request, "tickets/inbox.html#filters",
                   {"filter_fields": form.panel(), "query": form.query()})
 
@@ -229,6 +229,7 @@ def _workspace_context(request, ticket: Ticket, **extra) -> dict:
     return {
         "ticket": ticket,
         "timeline": selectors.timeline(ticket),
+        "tags": selectors.tags_by_ticket([ticket.pk]).get(ticket.pk, []),
         "seen_message_id": selectors.latest_message_id(ticket),
         "agents": selectors.agent_choices(),
         "statuses": Status.choices,

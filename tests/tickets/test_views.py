@@ -87,6 +87,21 @@ def test_the_inbox_lists_open_tickets_with_customer_tier_channel_and_sla(client,
     assert "Already solved" not in html
 
 
+def test_inbox_rows_show_the_tier_in_the_agents_language_and_the_assignee_by_name(
+        client, agent, other_agent, settings):
+    TicketFactory(customer=CustomerFactory(name="<i>Zhao</i>", tier=tier("Gold")),
+                  subject="Teapot <b>cracked</b>", assignee=other_agent)
+    TicketFactory(customer=CustomerFactory(tier=None), subject="No tier yet")
+    client.force_login(agent)
+    html = client.get(reverse("tickets:inbox_rows")).content.decode()
+    assert "Bo Chen" in html and ">Gold</span>" in html
+    assert "&lt;i&gt;Zhao&lt;/i&gt;" in html and "Teapot &lt;b&gt;cracked&lt;/b&gt;" in html
+    assert "<b>cracked" not in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = client.get(reverse("tickets:inbox_rows")).content.decode()
+    assert f">{tier('Gold').name_zh_hans}</span>" in html and ">Gold</span>" not in html
+
+
 def test_the_inbox_search_finds_by_order_number(client, agent, ticket):
     TicketFactory(subject="Something else")
     client.force_login(agent)
@@ -252,8 +267,10 @@ def test_the_workspace_menus_show_the_ticket_fields_and_every_assignable_person(
     ticket.team = other_team
     ticket.save(update_fields=["team"])
     UserFactory(username="sam", first_name="<b>Sam</b>", last_name="", role="agent")
+    ticket.tags.add("refund-asked", "<script>")
     client.force_login(agent)
     html = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert ">refund-asked</span>" in html and ">&lt;script&gt;</span>" in html
     menu = html[html.index('id="field-assignee"'):]
     menu = menu[:menu.index("</select>")]
     assert '<option value="">Unassigned</option>' in menu
