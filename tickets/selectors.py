@@ -318,8 +318,10 @@ def agent_choices() -> list[tuple[int, str]]:
 # --- The ticket workspace -----------------------------------------------------------------
 
 def ticket_for_workspace(pk: int) -> Ticket:
+    """The ticket with its conversation; the customer's tier, orders and the agents' menus
+    come with the sidebar and the context, not through this query."""
     return (
-        Ticket.objects.select_related("customer__tier", "assignee", "team", "order")
+        Ticket.objects.select_related("customer", "order")
         .defer("search_vector")
         .prefetch_related(
             Prefetch("messages", queryset=Message.objects.select_related("author")

@@ -1,7 +1,8 @@
 """Small presentational helpers for ticket pages: SLA countdown, ages, channel icons."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..models import Channel
@@ -56,9 +57,9 @@ def select_options(choices, selected, empty_label=None):
     selected = "" if selected is None else str(selected)
     options = [("", empty_label)] if empty_label is not None else []
     options += [(str(value), label) for value, label in choices]
-    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-        (value, format_html(" selected") if value == selected else "", label)
-        for value, label in options))
+    return mark_safe("".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+        f"{conditional_escape(label)}</option>" for value, label in options))
 
 
 @register.filter
