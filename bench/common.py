@@ -188,6 +188,60 @@ def measure_page(url: str, *, user=None, repeat: int = 20, warmup: int = 2,
                       p95_ms=timing.p95_ms, queries=queries, kilobytes=size / 1024)
 
 
+@dataclass
+class Page:
+    """A page for `measure_pages`: its label in the table, URL and method."""
+
+    label: str
+    url: str
+    method: str = "get"
+
+
+def measure_pages(pages: Sequence[Page], *, user, repeat: int = 20,
+                  warmup: int = 2) -> list[dict[str, Any]]:
+    """Like `measure_page` for several pages, in rounds: each round requests every page once,
+    so a machine that slows down or speeds up during the run (a shared one does) weighs on
+    every page alike rather than on the last ones. Also the CPU time this process spent on
+    each request (time.process_time: Django's own work, without waiting for a CPU or for
+    PostgreSQL). Returns one table row per page."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    walls: dict[int, list[float]] = {i: [] for i in range(len(pages))}
+    cpus: dict[int, list[float]] = {i: [] for i in range(len(pages))}
+    queries = dict.fromkeys(range(len(pages)), 0)
+    last = {}
+    for run in range(max(1, warmup) + repeat):
+        counting = run < max(1, warmup)
+        for i, page in enumerate(pages):
+            send = getattr(client, page.method)
+            with CaptureQueriesContext(connection) if counting else nullcontext() as captured:
+                wall, cpu = time.perf_counter(), time.process_time()
+                response = send(page.url)
+                cpu = (time.process_time() - cpu) * 1000
+                wall = (time.perf_counter() - wall) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{page.method.upper()} {page.url} answered "
+                                 f"{response.status_code}")
+            last[i] = response
+            if counting:
+                queries[i] = max(queries[i], len(captured))
+            else:
+                walls[i].append(wall)
+                cpus[i].append(cpu)
+    rows = []
+    for i, page in enumerate(pages):
+        wall, cpu = _timing(walls[i]), _timing(cpus[i])
+        rows.append({"page": page.label, "status": last[i].status_code,
+                     "median ms": wall.median_ms, "p95 ms": wall.p95_ms,
+                     "queries": queries[i], "KB": len(last[i].content) / 1024,
+                     "CPU median ms": cpu.median_ms, "CPU p95 ms": cpu.p95_ms})
+    return rows
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}"

@@ -8,8 +8,9 @@ REDIS_URL is set, as docker-compose.yml runs Kefu). First it migrates (the inbox
 indexes) and writes the search documents of tickets that bench/generate.py loaded with
 COPY (`reindex_ticket_search`, once; minutes at 1M tickets), then ANALYZEs. Each page is
 requested through Django in-process (middleware, view, template; no network) by a
-generated agent: median and p95 over --repeat runs after --warmup runs, and the SQL query
-count. Results go into bench/README.md.
+generated agent, in rounds (every page once per round): median and p95 over --repeat rounds
+after --warmup rounds, the CPU time of the same requests, and the SQL query count. Results
+go into bench/README.md.
 """
 
 import argparse
@@ -28,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     database = setup_django(production=True)
 
-    from common import bench_user, measure, measure_page, print_table
+    from common import Page, bench_user, measure, measure_pages, print_table
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
@@ -85,14 +86,11 @@ def main() -> None:
         ("API: open tickets", "/api/v1/tickets/?status=open"),
         ("API: conversation", f"/api/v1/tickets/{busiest.pk}/messages/"),
     ]
-    rows = []
-    for label, url in pages:
-        method = "post" if url.endswith("/presence/") else "get"
-        row = measure_page(url, user=agent, repeat=args.repeat, warmup=args.warmup,
-                           method=method).row(label)
-        row["CPU median ms"], row["CPU p95 ms"] = cpu_time(url, agent, method, args.repeat)
-        rows.append(row)
-        print(f"  {label}: p95 {row['p95 ms']:.1f} ms, CPU p95 {row['CPU p95 ms']:.1f} ms",
+    pages = [Page(label, url, "post" if url.endswith("/presence/") else "get")
+             for label, url in pages]
+    rows = measure_pages(pages, user=agent, repeat=args.repeat, warmup=args.warmup)
+    for row in rows:
+        print(f"  {row['page']}: p95 {row['p95 ms']:.1f} ms, CPU p95 {row['CPU p95 ms']:.1f} ms",
               flush=True)
 
     def cold_counts():
@@ -103,35 +101,12 @@ def main() -> None:
     rows.append({"page": "view counts, computed (shared by all agents for 10 s)",
                  "status": "", "median ms": counts.median_ms, "p95 ms": counts.p95_ms,
                  "queries": 9, "KB": "", "CPU median ms": "", "CPU p95 ms": ""})
-    cached = measure_page("/tickets/counts/", user=agent, repeat=args.repeat,
-                          warmup=args.warmup).row("view counts partial (cached)")
-    cached["CPU median ms"], cached["CPU p95 ms"] = cpu_time("/tickets/counts/", agent, "get",
-                                                             args.repeat)
-    rows.append(cached)
+    rows += measure_pages([Page("view counts partial (cached)", "/tickets/counts/")],
+                          user=agent, repeat=args.repeat, warmup=args.warmup)
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print_table(rows, title=f"{Ticket.objects.count():,} tickets, {args.repeat} runs after "
                             f"{args.warmup} warm-up runs; load average {load}; "
                             f"CPU yardstick {cpu_yardstick_ms():.0f} ms")
-
-
-def cpu_time(url: str, user, method: str, repeat: int) -> tuple[float, float]:
-    """Median and p95 of the CPU time this process spends serving the page (time.process_time:
-    Django's own work, without waiting for a CPU on a busy machine or for PostgreSQL)."""
-    import statistics
-
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    send = getattr(client, method)
-    send(url)
-    samples = []
-    for _ in range(repeat):
-        started = time.process_time()
-        send(url)
-        samples.append((time.process_time() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(0.95 * len(samples) + 0.999) - 1)]
 
 
 def cpu_yardstick_ms() -> float:
