@@ -57,6 +57,16 @@ def django_db_setup(django_db_setup):
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_menus():
+    """The inbox's menus are cached across requests: every test starts without them."""
+    from django.core.cache import cache
+
+    from tickets import menus
+
+    cache.delete(menus.CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language, whatever an earlier test activated."""
     from django.utils import translation

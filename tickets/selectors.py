@@ -294,12 +294,8 @@ def teams() -> list[Team]:
     return list(Team.objects.order_by("name"))
 
 
-def inbox_sidebar(*, user) -> dict:
-    """Teams and the agent's saved views (two queries)."""
-    return {
-        "teams": teams(),
-        "saved_views": list(SavedView.objects.filter(owner=user).order_by("name")),
-    }
+def saved_views(*, user) -> list[SavedView]:
+    return list(SavedView.objects.filter(owner=user).order_by("name"))
 
 
 def assignable_agents() -> QuerySet:

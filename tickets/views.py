@@ -14,12 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from helpdesk.roles import Role, RoleRequiredMixin, role_required
-from loyalty.models import Tier
 from replies import selectors as reply_selectors
 from replies import services as reply_services
 from replies.validation import ReplyNotReady, check_reply_ready
 
-from . import presence, rows, selectors, services
+from . import menus, presence, rows, selectors, services
 from .forms import (
     BulkActionForm,
     ComposerForm,
@@ -72,21 +71,21 @@ class InboxView(RoleRequiredMixin, TemplateView):
     template_name = "tickets/inbox.html"
 
     def get_context_data(self, **kwargs):
-        sidebar = selectors.inbox_sidebar(user=self.request.user)
-        agents = selectors.agent_choices()
-        form = _filter_form(self.request, teams=sidebar["teams"], agents=agents)
+        staff_menus = menus.menus()
+        form = _filter_form(self.request, staff_menus)
         query = form.query()
         return {
             **super().get_context_data(**kwargs),
-            **sidebar,
+            "teams": staff_menus.teams,
+            "saved_views": selectors.saved_views(user=self.request.user),
             **_rows_context(self.request, query),
             "filter_fields": form.panel() if form.active_filters() else [],
             "active_filters": form.active_filters(),
-            "agents": agents,
+            "agents": staff_menus.agents,
             "statuses": Status.choices,
             "priorities": Priority.choices,
             "channels": Channel.choices,
-            "view_label": view_label(query.view, sidebar["teams"]),
+            "view_label": view_label(query.view, staff_menus.teams),
             "save_query": _query_string(self.request.GET),
             "bulk_form": BulkActionForm(),
         }
@@ -116,17 +115,16 @@ def inbox_rows(request):
     return render(request, "tickets/inbox.html#rows", _rows_context(request, form.query()))
 
 
-def _filter_form(request, *, teams, agents) -> InboxFilterForm:
-    return InboxFilterForm(request.GET, teams=teams, agents=agents,
-                           tiers=list(Tier.objects.order_by("rank")))
+def _filter_form(request, staff_menus: menus.Menus) -> InboxFilterForm:
+    return InboxFilterForm(request.GET, teams=staff_menus.teams, agents=staff_menus.agents,
+                           tiers=staff_menus.tiers)
 
 
 @role_required(Role.AGENT)
 @require_GET
 def inbox_filters(request):
     """The filter panel, loaded the first time it is opened."""
-    form = _filter_form(request, teams=selectors.teams(),
-                        agents=selectors.agent_choices())
+    form = _filter_form(request, menus.menus())
     return render(request, "tickets/inbox.html#filters",
                   {"filter_fields": form.panel(), "query": form.query()})
 
@@ -134,9 +132,9 @@ def inbox_filters(request):
 @role_required(Role.AGENT)
 @require_GET
 def inbox_counts(request):
-    sidebar = selectors.inbox_sidebar(user=request.user)
     return render(request, "tickets/inbox.html#views", {
-        **sidebar,
+        "teams": menus.menus().teams,
+        "saved_views": selectors.saved_views(user=request.user),
         "counts": selectors.view_counts(user=request.user),
         "current_view": request.GET.get("view") or "open",
         "current_query": _query_string(request.GET),
@@ -231,10 +229,10 @@ def _workspace_context(request, ticket: Ticket, **extra) -> dict:
         "timeline": selectors.timeline(ticket),
         "tags": selectors.tags_by_ticket([ticket.pk]).get(ticket.pk, []),
         "seen_message_id": selectors.latest_message_id(ticket),
-        "agents": selectors.agent_choices(),
+        "agents": menus.menus().agents,
         "statuses": Status.choices,
         "priorities": Priority.choices,
-        "teams": [(team.pk, team.name) for team in selectors.teams()],
+        "teams": [(team.pk, team.name) for team in menus.menus().teams],
         "poll_seconds": poll_seconds(),
         "stale_ids": {m.pk for m in extra.get("stale") or []},
         "composer": extra.pop("composer", None) or ComposerForm(
