@@ -81,8 +81,7 @@ class InboxFilterForm(forms.Form):
             entry = {"name": name, "label": field.label, "id": f"filter-{name}",
                      "type": getattr(field.widget, "input_type", "select")}
             if entry["type"] == "select":
-                entry["options"] = [(str(value), label, str(value) in chosen)
-                                    for value, label in field.widget.choices]
+                entry["choices"], entry["chosen"] = field.widget.choices, chosen
             else:
                 value = data.get(name)
                 entry["value"] = value.isoformat() if hasattr(value, "isoformat") else value or ""

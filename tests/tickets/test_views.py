@@ -504,3 +504,6 @@ def test_the_filter_panel_loads_with_the_current_choices_selected(client, agent,
     assert 'name="view" value="vip"' in html
     page = client.get(reverse("tickets:inbox"), {"priority": "urgent"}).content.decode()
     assert '<option value="urgent" selected>' in page  # active filters show at once
+    page = client.get(reverse("tickets:inbox"), {"priority": ["urgent", "high"]}).content.decode()
+    assert '<option value="urgent" selected>' in page and '<option value="high" selected>' in page
+    assert '<option value="low">' in page

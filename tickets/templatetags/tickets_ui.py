@@ -51,14 +51,17 @@ def clock(seconds: float) -> str:
 
 @register.simple_tag
 def select_options(choices, selected, empty_label=None):
-    """`<option>`s for (value, label) pairs, the one equal to `selected` chosen; an empty
-    first option when `empty_label` is given. One tag instead of a template loop: the agent
-    and team menus are on every ticket page."""
-    selected = "" if selected is None else str(selected)
+    """`<option>`s for (value, label) pairs, those equal to `selected` (a value, or a set of
+    them) chosen; an empty first option when `empty_label` is given. One tag instead of a
+    template loop: the agent and team menus are on every ticket page."""
+    if isinstance(selected, set | frozenset | list | tuple):
+        chosen = {str(value) for value in selected}
+    else:
+        chosen = {"" if selected is None else str(selected)}
     options = [("", empty_label)] if empty_label is not None else []
     options += [(str(value), label) for value, label in choices]
     return mark_safe("".join(
-        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+        f'<option value="{escape(value)}"{" selected" if value in chosen else ""}>'
         f"{conditional_escape(label)}</option>" for value, label in options))
 
 
