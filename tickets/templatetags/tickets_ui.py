@@ -146,6 +146,6 @@ def event_icon(event) -> str:
 
 
 @register.simple_tag
-def inbox_row(row, select_label):
-    """One inbox row's <tr> (tickets.rows.InboxRow.html)."""
-    return row.html(select_label)
+def inbox_rows(rows, select_label):
+    """The inbox rows' <tr>s (tickets.rows.InboxRow.html), in one tag rather than a loop."""
+    return mark_safe("".join(row.html(select_label) for row in rows))
