@@ -224,15 +224,16 @@ def _workspace_ticket(pk: int) -> Ticket:
 
 
 def _workspace_context(request, ticket: Ticket, **extra) -> dict:
+    staff_menus = menus.menus()
     return {
         "ticket": ticket,
         "timeline": selectors.timeline(ticket),
         "tags": selectors.tags_by_ticket([ticket.pk]).get(ticket.pk, []),
         "seen_message_id": selectors.latest_message_id(ticket),
-        "agents": menus.menus().agents,
+        "agents": staff_menus.agents,
         "statuses": Status.choices,
         "priorities": Priority.choices,
-        "teams": [(team.pk, team.name) for team in menus.menus().teams],
+        "teams": [(team.pk, team.name) for team in staff_menus.teams],
         "poll_seconds": poll_seconds(),
         "stale_ids": {m.pk for m in extra.get("stale") or []},
         "composer": extra.pop("composer", None) or ComposerForm(
