@@ -45,8 +45,9 @@ def setup_django(*, create_database: bool = False, production: bool = False) -> 
     DATABASE_URL (default: the shared kefu_bench database) and REDIS_URL come from the
     environment; outgoing mail stays in memory; the test client's host is allowed.
     DEBUG is on unless `production`: then pages are served as in production (DEBUG off,
-    static files from a collectstatic manifest, written once into KEFU_VAR_DIR), except
-    that requests come in over plain HTTP in-process (TLS is the proxy's job).
+    static files from a collectstatic manifest, written once into KEFU_VAR_DIR, Django's
+    objects frozen out of the garbage collector as gunicorn.conf.py does), except that
+    requests come in over plain HTTP in-process (TLS is the proxy's job).
     """
     if production:
         os.environ.setdefault("DEBUG", "false")
@@ -69,6 +70,10 @@ def setup_django(*, create_database: bool = False, production: bool = False) -> 
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
+    if production:
+        import gc
+
+        gc.freeze()  # as gunicorn.conf.py does in each web worker once Django is loaded
     return settings.DATABASES["default"]["NAME"]
 
 

@@ -93,3 +93,17 @@ def test_embedded_mode_uses_sqlite_and_the_filesystem_broker():
                     env={"DEBUG": "true"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["django.db.backends.sqlite3", "filesystem://"]
+
+
+def test_gunicorn_reads_its_settings_file_and_each_worker_freezes_djangos_objects():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    printed = subprocess.run([str(gunicorn), "--print-config", "helpdesk.wsgi:application"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert any(line.split() == ["config", "=", "./gunicorn.conf.py"]
+               for line in printed.stdout.splitlines()), printed.stdout + printed.stderr
+    hook = ("import gc, runpy; runpy.run_path('gunicorn.conf.py')['post_worker_init'](None); "
+            "print(gc.get_freeze_count())")
+    frozen = subprocess.run([sys.executable, "-c", hook], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert frozen.returncode == 0, frozen.stderr
+    assert int(frozen.stdout) > 0
