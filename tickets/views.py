@@ -87,7 +87,6 @@ class InboxView(RoleRequiredMixin, TemplateView):
             "channels": Channel.choices,
             "view_label": view_label(query.view, staff_menus.teams),
             "save_query": _query_string(self.request.GET),
-            "bulk_form": BulkActionForm(),
         }
 
 
