@@ -193,6 +193,21 @@ def measure_page(url: str, *, user=None, repeat: int = 20, warmup: int = 2,
                       p95_ms=timing.p95_ms, queries=queries, kilobytes=size / 1024)
 
 
+def backend_cpu_seconds(connection=None) -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend process (when the
+    server runs on this machine), so figures can be read apart from the machine's load."""
+    if connection is None:
+        from django.db import connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Page:
     """A page for `measure_pages`: its label in the table, URL and method."""

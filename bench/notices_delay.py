@@ -34,6 +34,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from common import backend_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
@@ -282,19 +284,6 @@ def vacuum(connection) -> None:
         cursor.execute("VACUUM ANALYZE notices_shipmentwatch")
         cursor.execute("VACUUM ANALYZE notices_delayepisode")
     raw.autocommit = autocommit
-
-
-def backend_cpu_seconds(connection) -> float | None:
-    """CPU time used so far by this connection's PostgreSQL backend process (when the
-    server runs on this machine), so figures can be read apart from the machine's load."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -23,6 +23,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from common import backend_cpu_seconds
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 os.environ.setdefault("DEBUG", "true")
@@ -144,19 +146,6 @@ def purge_escalation_tasks() -> None:
 def claim_plan(now) -> str:
     with transaction.atomic():
         return due_timers(now=now, batch_size=BATCH_SIZE).explain(analyze=True)
-
-
-def backend_cpu_seconds() -> float | None:
-    """CPU time used so far by this connection's PostgreSQL backend process (when the
-    server runs on this machine), so figures can be read apart from the machine's load."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], share: float) -> float:
