@@ -52,11 +52,7 @@ def handle_orders_changed(*, order_ids: list[int],
     result = recompute_customers(customer_ids={order.customer_id for order in orders}, now=now)
     for order in orders:
         send_nth_order_milestone(order=order, now=now, counting=order.pk in counting)
-    OrderSync.objects.bulk_create(
-        [OrderSync(order=order, order_updated_at=order.updated_at, synced_at=now)
-         for order in orders],
-        update_conflicts=True, unique_fields=["order"],
-        update_fields=["order_updated_at", "synced_at"], batch_size=1000)
+    _mark_synced(orders, now=now)
     return result
 
 
@@ -70,6 +66,11 @@ def settle_without_messages(*, order_ids: list[int], now: datetime | None = None
     orders = list(Order.objects.filter(pk__in=order_ids).order_by("customer_id", "placed_at"))
     for order in orders:
         sync_order_points(order=order, now=now, counting=order.pk in counting)
+    _mark_synced(orders, now=now)
+
+
+def _mark_synced(orders: list[Order], *, now: datetime) -> None:
+    """Record that these orders, as they are now, have been handled."""
     OrderSync.objects.bulk_create(
         [OrderSync(order=order, order_updated_at=order.updated_at, synced_at=now)
          for order in orders],
